@@ -1,0 +1,3 @@
+from hukoucalc.cli import main
+
+main()

@@ -1,0 +1,202 @@
+"""Applicant records: a Pydantic model built from the fields a scheme declares.
+
+One applicant is a JSON object whose keys are the scheme's fields (plus an optional ``"scheme"``
+naming the scheme to use, and a free ``"comment"``). Unknown keys are refused, so a misspelt
+field is never silently ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationError,
+    create_model,
+    model_validator,
+)
+
+from hukoucalc import idnumber, periods
+from hukoucalc.errors import ApplicantError, InputFileError
+from hukoucalc.scheme.model import FieldSpec, Scheme
+
+META_KEYS = ("scheme", "comment")
+
+
+def _no_float(value: object) -> object:
+    if isinstance(value, float):
+        raise ValueError("write decimals exactly (as a string or a JSON number read exactly)")
+    return value
+
+
+def _iso_date(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+    return value
+
+
+def _periods(value: object) -> tuple[periods.Period, ...]:
+    return periods.parse_periods(value)
+
+
+def _id_number(value: str) -> str:
+    return idnumber.validate(value)
+
+
+def _field_type(name: str, spec: FieldSpec) -> Any:
+    if spec.type == "text":
+        return str
+    if spec.type == "id_number":
+        return Annotated[str, AfterValidator(_id_number)]
+    if spec.type == "date":
+        return Annotated[dt.date, BeforeValidator(_iso_date)]
+    if spec.type == "bool":
+        return StrictBool
+    if spec.type == "int":
+        return Annotated[StrictInt, Field(ge=spec.min, le=spec.max)]
+    if spec.type == "decimal":
+        return Annotated[
+            Decimal,
+            BeforeValidator(_no_float),
+            Field(ge=spec.min, le=spec.max, decimal_places=spec.places),
+        ]
+    if spec.type == "enum":
+        assert spec.values is not None
+        return Literal[tuple(spec.values)]
+    if spec.type == "periods":
+        return Annotated[tuple[tuple[int, int], ...], BeforeValidator(_periods)]
+    assert spec.type == "events"
+    return tuple[Annotated[dt.date, BeforeValidator(_iso_date)], ...]
+
+
+def _default(spec: FieldSpec) -> Any:
+    if spec.default is not None:
+        if spec.type == "int":
+            return int(spec.default)
+        return spec.default
+    return {"periods": (), "events": (), "bool": False}.get(spec.type)
+
+
+class _ApplicantBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    scheme: str | None = None
+    comment: str | None = None
+
+    @model_validator(mode="after")
+    def _id_agrees(self) -> _ApplicantBase:
+        values = self.__dict__
+        for name, spec in type(self).hukou_fields.items():
+            number = values.get(name)
+            if spec.type != "id_number" or number is None:
+                continue
+            born = values.get("birth_date")
+            if isinstance(born, dt.date) and born != idnumber.birth_date(number):
+                raise ValueError(
+                    f"birth_date {born} disagrees with the ID number "
+                    f"({idnumber.birth_date(number)})"
+                )
+            sex = values.get("sex")
+            if sex in ("male", "female") and sex != idnumber.sex(number):
+                raise ValueError(f"sex '{sex}' disagrees with the ID number")
+        return self
+
+    hukou_fields: ClassVar[dict[str, FieldSpec]] = {}  # set on each scheme's model
+
+
+_MODELS: dict[int, tuple[Scheme, type[_ApplicantBase]]] = {}
+
+
+def applicant_model(scheme: Scheme) -> type[_ApplicantBase]:
+    """The Pydantic model of an applicant record under this scheme (built once per scheme)."""
+    cached = _MODELS.get(id(scheme))
+    if cached is None or cached[0] is not scheme:
+        cached = _MODELS[id(scheme)] = (scheme, _build_model(scheme))
+    return cached[1]
+
+
+def _build_model(scheme: Scheme) -> type[_ApplicantBase]:
+    fields: dict[str, Any] = {}
+    for name, spec in scheme.fields.items():
+        kind = _field_type(name, spec)
+        described = (
+            Field(description=spec.label)
+            if spec.required
+            else Field(_default(spec), description=spec.label)
+        )
+        fields[name] = (kind if spec.required else kind | None, described)
+    model = create_model(f"Applicant_{scheme.scheme.id}", __base__=_ApplicantBase, **fields)
+    model.hukou_fields = dict(scheme.fields)
+    return model
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """A JSON object from a file, decimals read exactly; InputFileError otherwise."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputFileError("no such file", where=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"cannot read: {exc}", where=str(path)) from None
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise InputFileError(
+            f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", where=str(path)
+        ) from None
+    if not isinstance(data, dict):
+        raise InputFileError("an applicant file holds one JSON object {...}", where=str(path))
+    return data
+
+
+def validate_applicant(scheme: Scheme, data: dict[str, Any], *, where: str) -> dict[str, Any]:
+    """The normalised record (field -> Python value) or ApplicantError naming each bad field."""
+    model = applicant_model(scheme)
+    try:
+        applicant = model.model_validate(data)
+    except ValidationError as exc:
+        raise ApplicantError(_describe(exc, scheme), where=where) from None
+    record = {name: getattr(applicant, name) for name in scheme.fields}
+    _derive_birth_date(scheme, record)
+    return record
+
+
+def _derive_birth_date(scheme: Scheme, record: dict[str, Any]) -> None:
+    if "birth_date" in scheme.fields and record.get("birth_date") is None:
+        for name, spec in scheme.fields.items():
+            if spec.type == "id_number" and record.get(name):
+                record["birth_date"] = idnumber.birth_date(record[name])
+
+
+def _describe(exc: ValidationError, scheme: Scheme) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = err["loc"]
+        name = str(loc[0]) if loc else ""
+        spec = scheme.fields.get(name)
+        if err["type"] == "extra_forbidden":
+            lines.append(f"field '{name}': unknown field for scheme '{scheme.scheme.id}' (a typo?)")
+            continue
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            message = "required field is missing"
+        elif err["type"] == "literal_error" and spec is not None and spec.values:
+            message = f"{err['input']!r} is not one of: {', '.join(spec.values)}"
+        label = f" ({spec.label})" if spec is not None else ""
+        at = "".join(f"[{step}]" for step in loc[1:] if isinstance(step, int))
+        lines.append(f"field '{name}'{at}{label}: {message}" if name else message)
+    lines = list(dict.fromkeys(lines))
+    return lines[0] if len(lines) == 1 else f"{len(lines)} problems:\n  " + "\n  ".join(lines)

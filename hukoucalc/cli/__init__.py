@@ -1,0 +1,53 @@
+"""The ``hukoucalc`` command line: parses, calls one core function, renders.
+
+Results go to stdout, messages and errors to stderr; errors map to the exit codes of
+:class:`hukoucalc.errors.ExitCode`. Heavy modules are imported inside the commands that use them,
+so ``hukoucalc --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hukoucalc import __version__
+from hukoucalc.cli import scheme_cmd, score_cmd
+from hukoucalc.cli.common import state
+
+app = typer.Typer(
+    name="hukoucalc",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+    help="Exact points and rankings for points-based hukou settlement (积分落户), "
+    "from city schemes kept as data.",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"hukoucalc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback for unexpected errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    state.debug = debug
+
+
+app.command(name="score")(score_cmd.score)
+app.add_typer(scheme_cmd.app, name="scheme")
+
+
+def main() -> None:
+    app()

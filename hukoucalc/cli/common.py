@@ -1,0 +1,71 @@
+"""What every command shares: the consoles, error handling and the --json printer."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+
+from hukoucalc.errors import ExitCode, HukoucalcError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class _State:
+    debug = False
+
+
+state = _State()
+
+
+def stdout() -> Any:
+    from rich.console import Console  # noqa: PLC0415 (start-up time)
+
+    return Console(highlight=False)
+
+
+def stderr() -> Any:
+    from rich.console import Console  # noqa: PLC0415 (start-up time)
+
+    return Console(stderr=True, highlight=False)
+
+
+def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn a HukoucalcError into one message on stderr and its documented exit code."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except HukoucalcError as exc:
+            if state.debug:
+                raise
+            from rich.markup import escape  # noqa: PLC0415
+
+            stderr().print(f"[bold red]error:[/] {escape(exc.render())}")
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception:
+            if state.debug:
+                raise
+            import traceback  # noqa: PLC0415
+
+            stderr().print(
+                "[bold red]internal error[/] (a bug in hukoucalc; "
+                "run with --debug and report it):\n"
+                + traceback.format_exc(limit=-1).strip().splitlines()[-1]
+            )
+            raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+    return run
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))

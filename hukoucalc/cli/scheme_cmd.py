@@ -1,0 +1,106 @@
+"""``hukoucalc scheme ...``: list, show, validate, and emit the applicant schema or CSV header."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hukoucalc.cli.common import print_json, reports_errors, stderr, stdout
+
+app = typer.Typer(
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    help="Work with schemes: list, show, validate, applicant schema, CSV template.",
+)
+
+SchemeArg = Annotated[str, typer.Argument(help="Bundled scheme name or path to a .toml file.")]
+
+
+@app.command("list")
+@reports_errors
+def list_(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the bundled schemes.
+
+    Example: [bold]hukoucalc scheme list[/]
+    """
+    from hukoucalc.render.scheme import render_list  # noqa: PLC0415
+    from hukoucalc.scheme.load import bundled_names, load_scheme  # noqa: PLC0415
+
+    loaded = [load_scheme(name) for name in bundled_names()]
+    if as_json:
+        print_json(
+            [
+                {
+                    "id": s.id,
+                    "city": s.scheme.scheme.city,
+                    "year": s.scheme.scheme.year,
+                    "title": s.scheme.scheme.title,
+                    "selection": s.scheme.selection.mode,
+                    "sha256": s.sha256,
+                }
+                for s in loaded
+            ]
+        )
+        return
+    render_list(loaded, stdout())
+
+
+@app.command()
+@reports_errors
+def show(scheme: SchemeArg) -> None:
+    """Show a scheme as readable tables: dates, fields, indicators, gates, selection.
+
+    Example: [bold]hukoucalc scheme show beijing-2018[/]
+    """
+    from hukoucalc.render.scheme import render_scheme  # noqa: PLC0415
+    from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
+
+    render_scheme(load_scheme(scheme), stdout())
+
+
+@app.command()
+@reports_errors
+def validate(
+    files: Annotated[list[str], typer.Argument(help="Scheme files (or bundled names).")],
+) -> None:
+    """Validate scheme files; each error names the file and the key.
+
+    Example: [bold]hukoucalc scheme validate schemes/*.toml[/]
+    """
+    from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
+
+    for ref in files:
+        loaded = load_scheme(ref)
+        stderr().print(f"[green]ok[/] {loaded.origin} ({loaded.id}, sha256 {loaded.sha256[:12]})")
+
+
+@app.command()
+@reports_errors
+def schema(scheme: SchemeArg) -> None:
+    """Print the JSON Schema of an applicant file under a scheme.
+
+    Example: [bold]hukoucalc scheme schema beijing-2020 > applicant.schema.json[/]
+    """
+    from hukoucalc.applicant import applicant_model  # noqa: PLC0415
+    from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
+
+    loaded = load_scheme(scheme)
+    document = applicant_model(loaded.scheme).model_json_schema()
+    document["title"] = f"Applicant under {loaded.id}"
+    print_json(document)
+
+
+@app.command()
+@reports_errors
+def template(scheme: SchemeArg) -> None:
+    """Print an empty CSV (header row) with the columns a batch needs under a scheme.
+
+    Example: [bold]hukoucalc scheme template beijing-2020 > applicants.csv[/]
+    """
+    from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
+
+    loaded = load_scheme(scheme)
+    typer.echo(",".join(loaded.scheme.fields))

@@ -1,0 +1,48 @@
+"""``hukoucalc score``: one applicant's points, line by line, under one or more schemes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hukoucalc.cli.common import print_json, reports_errors, stdout
+
+
+@reports_errors
+def score(
+    applicant: Annotated[
+        Path, typer.Argument(help="Applicant JSON file (see examples/applicant.json).")
+    ],
+    scheme: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scheme",
+            "-s",
+            help="Bundled scheme name or .toml path; repeat to compare side by side. "
+            'Default: the file\'s "scheme" key, else beijing-2020.',
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the stable JSON document instead of tables.")
+    ] = False,
+) -> None:
+    """Score one applicant: every indicator's points with its rule and source, the
+    eligibility gates, the total and the gap to the latest published cut-off.
+
+    Example: [bold]hukoucalc score examples/applicant.json --scheme beijing-2018[/]
+    """
+    from hukoucalc.render.score import render_scorecard, render_side_by_side  # noqa: PLC0415
+    from hukoucalc.scoring import score_file  # noqa: PLC0415
+
+    cards = score_file(applicant, scheme or [])
+    if as_json:
+        docs = [card.model_dump(mode="json") for card in cards]
+        print_json(docs[0] if len(docs) == 1 else {"scorecards": docs})
+        return
+    console = stdout()
+    if len(cards) == 1:
+        render_scorecard(cards[0], console)
+    else:
+        render_side_by_side(cards, console)

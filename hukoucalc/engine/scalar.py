@@ -1,0 +1,116 @@
+"""The evaluator's backend for one applicant: plain Python integers and booleans."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+from hukoucalc import periods
+from hukoucalc.engine.compile import Compiled
+from hukoucalc.engine.evaluate import Evaluation, Evaluator
+from hukoucalc.engine.ops import Compare, MonthsSpec, Ops
+
+_COMPARE = {
+    ">=": lambda a, b: a >= b,
+    ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b,
+    "<": lambda a, b: a < b,
+    "==": lambda a, b: a == b,
+}
+
+
+class ScalarOps(Ops[int, bool]):
+    """Reads one normalised applicant record: field name -> int, Decimal, bool, str, date,
+    tuple of periods or tuple of dates (absent or None when not given)."""
+
+    def __init__(self, record: Mapping[str, Any]) -> None:
+        self.r = record
+
+    def lit(self, n: int) -> int:
+        return n
+
+    def add(self, a: int, b: int) -> int:
+        return a + b
+
+    def sub(self, a: int, b: int) -> int:
+        return a - b
+
+    def mul(self, a: int, k: int) -> int:
+        return a * k
+
+    def floordiv(self, a: int, k: int) -> int:
+        return a // k
+
+    def minimum(self, a: int, b: int) -> int:
+        return min(a, b)
+
+    def maximum(self, a: int, b: int) -> int:
+        return max(a, b)
+
+    def where(self, c: bool, a: int, b: int) -> int:
+        return a if c else b
+
+    def compare(self, a: int, op: Compare, b: int) -> bool:
+        return bool(_COMPARE[op](a, b))
+
+    def truth(self, value: bool) -> bool:
+        return value
+
+    def and_(self, a: bool, b: bool) -> bool:
+        return a and b
+
+    def or_(self, a: bool, b: bool) -> bool:
+        return a or b
+
+    def not_(self, a: bool) -> bool:
+        return not a
+
+    def number(self, field: str, scale: int) -> int:
+        value = self.r.get(field)
+        if value is None:
+            return 0
+        scaled = Fraction(value if not isinstance(value, bool) else int(value)) * scale
+        assert scaled.denominator == 1, f"{field} has more places than declared"
+        return scaled.numerator
+
+    def flag(self, field: str) -> bool:
+        return bool(self.r.get(field))
+
+    def enum_in(self, field: str, values: frozenset[str]) -> bool:
+        return self.r.get(field) in values
+
+    def enum_map(self, field: str, mapping: dict[str, int], default: int) -> int:
+        value = self.r.get(field)
+        return mapping.get(value, default) if isinstance(value, str) else default
+
+    def months(self, spec: MonthsSpec) -> int:
+        covered: list[periods.Period] = []
+        for name in spec.of:
+            covered += self.r.get(name) or ()
+        for name in spec.overlap:
+            covered = periods.intersect(covered, self.r.get(name) or ())
+        for name in spec.minus:
+            covered = periods.subtract(covered, self.r.get(name) or ())
+        first = spec.first if spec.first is not None else -(10**9)
+        covered = periods.clip(covered, first, spec.last)
+        if spec.continuous:
+            return periods.continuous(covered, spec.last, spec.gap)
+        return periods.count(covered)
+
+    def age(self, field: str, on: dt.date) -> int:
+        born: dt.date = self.r[field]
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+    def events(self, field: str, first: dt.date | None, last: dt.date) -> int:
+        days: tuple[dt.date, ...] = self.r.get(field) or ()
+        return sum(1 for d in days if (first is None or d >= first) and d <= last)
+
+    def date_compare(self, field: str, op: Compare, day: dt.date) -> bool:
+        value = self.r.get(field)
+        return value is not None and bool(_COMPARE[op](value, day))
+
+
+def evaluate_one(compiled: Compiled, record: Mapping[str, Any]) -> Evaluation[int, bool]:
+    return Evaluator(compiled, ScalarOps(record)).run()

@@ -1,0 +1,1 @@
+"""Rich renderings of results; every function takes the Console to print on."""

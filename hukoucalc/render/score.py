@@ -1,0 +1,135 @@
+"""The ``score`` command's tables: one scorecard in full, or several side by side."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from hukoucalc.scorecard import Scorecard, Target
+
+
+def fixed(value: str, places: int) -> str:
+    return f"{Decimal(value):.{places}f}"
+
+
+def render_scorecard(card: Scorecard, console: Console) -> None:
+    places = card.places
+    head = Text.assemble(
+        (card.scheme.title, "bold"),
+        f"\nscheme {card.scheme.id} · sha256 {card.scheme.sha256[:12]}",
+        f" · applicant {card.applicant}",
+    )
+    console.print(Panel(head, expand=False))
+    console.print(_points_table(card))
+    if card.gates:
+        console.print(_gates_table(card))
+    verdict = "[green]eligible[/]" if card.eligible else "[red]not eligible[/]"
+    floor = " (floored)" if card.floored else ""
+    console.print(f"[bold]Total {fixed(card.total, places)}[/]{floor} — {verdict}")
+    if card.target is not None:
+        console.print(target_text(card.target, places))
+
+
+def _points_table(card: Scorecard) -> Table:
+    places = card.places
+    table = Table(title="Points", title_justify="left", show_lines=False, expand=False)
+    table.add_column("Indicator", overflow="fold")
+    table.add_column("Input used", overflow="fold", max_width=28)
+    table.add_column("Counted", overflow="fold")
+    table.add_column("Rule · source", overflow="fold", max_width=40)
+    table.add_column("Points", justify="right")
+    table.add_column("Cap", overflow="fold")
+    in_group = {g.id: g for g in card.groups}
+    shown_groups: set[str] = set()
+    for line in card.indicators:
+        several = len(line.parts) > 1
+        cap = ("bit: " if line.capped else "") + (line.cap or "") if line.cap else ""
+        for n, part in enumerate(line.parts):
+            label = line.label if n == 0 else ""
+            if several:
+                if n == 0:
+                    table.add_row(label, "", "", f"[dim]{line.source}[/]", "", "")
+                label = f"  · {part.label}"
+            inputs = "\n".join(f"{k}: {v}" for k, v in part.inputs.items())
+            rule = part.rule if several else f"{part.rule}\n[dim]{line.source}[/]"
+            points = fixed(part.points, places) if several else fixed(line.points, places)
+            table.add_row(label, inputs, part.counted or "", rule, points, "" if several else cap)
+        if several:
+            table.add_row("", "", "", "  = sum of parts", fixed(line.points, places), cap)
+        if not line.applies:
+            table.add_row("", "", "", "[yellow]condition not met: 0[/]", "", "")
+        group = in_group.get(line.group or "")
+        last_member = group is not None and group.members[-1] == line.id
+        if group is not None and last_member and group.id not in shown_groups:
+            shown_groups.add(group.id)
+            how = "best one only" if group.combine == "max" else "sum"
+            cap = f"{'bit: ' if group.capped else ''}cap {group.cap}" if group.cap else ""
+            table.add_row(
+                Text(f"= {group.label}", style="bold"),
+                "",
+                "",
+                how,
+                fixed(group.points, places),
+                cap,
+            )
+            table.add_section()
+    return table
+
+
+def _gates_table(card: Scorecard) -> Table:
+    gates = Table(title="Eligibility", title_justify="left")
+    gates.add_column("Gate")
+    gates.add_column("Result")
+    gates.add_column("Reason · source", overflow="fold")
+    for gate in card.gates:
+        mark = "[green]pass[/]" if gate.passed else "[red]FAIL[/]"
+        kind = " (一票否决)" if gate.kind == "veto" else ""
+        reason = f"{gate.reason} " if gate.reason else ""
+        gates.add_row(gate.label + kind, mark, f"{reason}[dim]{gate.source}[/]")
+    return gates
+
+
+def target_text(target: Target, places: int) -> str:
+    gap = Decimal(target.gap)
+    what = (
+        f"{target.year} cut-off {fixed(target.score, places)}"
+        if target.kind == "cutoff"
+        else f"threshold {fixed(target.score, places)}"
+    )
+    tag = f" [dim]({target.tag})[/]" if target.tag else ""
+    if gap > 0:
+        return f"{fixed(target.gap, places)} points short of the {what}{tag}"
+    return f"{fixed(str(-gap), places)} points above the {what}{tag}"
+
+
+def render_side_by_side(cards: list[Scorecard], console: Console) -> None:
+    table = Table(title="Scores side by side", title_justify="left")
+    table.add_column("Indicator")
+    for card in cards:
+        table.add_column(f"{card.scheme.id}\n[dim]{card.scheme.sha256[:12]}[/]", justify="right")
+    rows: dict[str, str] = {}
+    for card in cards:
+        for line in card.indicators:
+            rows.setdefault(line.id, line.label)
+    for ident, label in rows.items():
+        cells = []
+        for card in cards:
+            found = next((x for x in card.indicators if x.id == ident), None)
+            cells.append("—" if found is None else fixed(found.points, card.places))
+        table.add_row(label, *cells)
+    table.add_section()
+    table.add_row("[bold]Total[/]", *(f"[bold]{fixed(c.total, c.places)}[/]" for c in cards))
+    table.add_row("Eligible", *("[green]yes[/]" if c.eligible else "[red]no[/]" for c in cards))
+    table.add_row(
+        "Failed gates",
+        *(", ".join(g.label for g in c.gates if not g.passed) or "—" for c in cards),
+    )
+    table.add_row(
+        "Target",
+        *(target_text(c.target, c.places) if c.target else "—" for c in cards),
+    )
+    console.print(table)

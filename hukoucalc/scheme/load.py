@@ -1,0 +1,146 @@
+"""Find a scheme by bundled name or path, read its TOML exactly, validate it, hash it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from hukoucalc.errors import InputFileError, SchemeError
+from hukoucalc.scheme.checks import problems
+from hukoucalc.scheme.model import Scheme
+
+DEFAULT_SCHEME = "beijing-2020"
+
+
+class LoadedScheme(BaseModel):
+    """A validated scheme with where it came from and its content hash (an audit trail)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    scheme: Scheme
+    origin: str
+    sha256: str
+
+    @property
+    def id(self) -> str:
+        return self.scheme.scheme.id
+
+
+def bundled_dir() -> Path:
+    """Where bundled schemes live: inside an installed wheel, or ``schemes/`` in a checkout."""
+    packaged = Path(__file__).resolve().parent.parent / "_bundled_schemes"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "schemes"
+
+
+def bundled_names() -> list[str]:
+    return sorted(p.stem for p in bundled_dir().glob("*.toml"))
+
+
+def resolve(ref: str) -> Path:
+    """A bundled name (``beijing-2020``) or a path to a TOML file."""
+    bundled = bundled_dir() / f"{ref}.toml"
+    if "/" not in ref and "\\" not in ref and not ref.endswith(".toml") and bundled.is_file():
+        return bundled
+    path = Path(ref)
+    if path.is_file():
+        return path
+    if path.suffix == ".toml" or "/" in ref:
+        raise InputFileError("no such scheme file", where=ref)
+    raise SchemeError(
+        f"unknown scheme '{ref}'; bundled schemes: {', '.join(bundled_names())} "
+        "(or give a path to a .toml file)"
+    )
+
+
+def load_scheme(ref: str) -> LoadedScheme:
+    """Load, validate and cross-check a scheme; raise SchemeError naming file and key."""
+    path = resolve(ref)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"cannot read: {exc}", where=str(path)) from None
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputFileError(f"not valid TOML: {exc}", where=str(path)) from None
+    return scheme_from_data(data, origin=str(path))
+
+
+def scheme_from_data(data: dict[str, Any], *, origin: str) -> LoadedScheme:
+    try:
+        scheme = Scheme.model_validate(data)
+    except ValidationError as exc:
+        raise SchemeError(format_validation(exc, data), where=origin) from None
+    found = problems(scheme)
+    if found:
+        raise SchemeError(_join(found), where=origin)
+    from hukoucalc.engine.compile import compile_scheme  # noqa: PLC0415 (cycle)
+
+    compile_scheme(scheme, origin=origin)  # numeric checks: exact units, decimal points
+    return LoadedScheme(scheme=scheme, origin=origin, sha256=content_hash(scheme))
+
+
+def content_hash(scheme: Scheme) -> str:
+    """SHA-256 of the scheme's canonical JSON: same content, same hash, whatever the layout."""
+    canonical = json.dumps(
+        scheme.model_dump(mode="json", by_alias=True, exclude_none=True),
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _join(found: list[tuple[str, str]]) -> str:
+    if len(found) == 1:
+        return f"{found[0][0]}: {found[0][1]}"
+    return f"{len(found)} problems:\n" + "\n".join(f"  {at}: {msg}" for at, msg in found)
+
+
+def format_validation(exc: ValidationError, data: Any) -> str:
+    """Pydantic's errors as ``key.path: message`` lines, list items named by their id."""
+    found: list[tuple[str, str]] = []
+    for err in exc.errors():
+        found.append((_path(err["loc"], data), _message(err)))
+    # a union of rule kinds reports one error per kind: keep only the one the user meant
+    return _join(list(dict.fromkeys(found)))
+
+
+def _path(loc: tuple[int | str, ...], data: Any) -> str:
+    out = ""
+    node = data
+    kinds = {"per_unit", "bands", "marginal", "table", "flag", "months", "age", "value", "events"}
+    kinds |= {"sum", "difference", "min", "max", "quotient", "remainder"}
+    for step in loc:
+        if isinstance(step, int):
+            ident = (
+                node[step].get("id")
+                if isinstance(node, list) and isinstance(node[step], dict)
+                else None
+            )
+            out += f"[{ident}]" if ident else f"[{step}]"
+            node = node[step] if isinstance(node, list) and step < len(node) else None
+            continue
+        if step in kinds and not (isinstance(node, dict) and step in node):
+            continue  # the discriminator tag Pydantic adds to the path
+        out += f".{step}" if out else str(step)
+        node = node.get(step) if isinstance(node, dict) else None
+    return out or "(top level)"
+
+
+def _message(err: Any) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return "unknown key (a typo?)"
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "union_tag_invalid":
+        return f"unknown kind {err['input']!r}; expected one of {err['ctx']['expected_tags']}"
+    msg: str = err["msg"]
+    return msg.removeprefix("Value error, ")

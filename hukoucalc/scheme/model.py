@@ -1,0 +1,481 @@
+"""The scheme language as Pydantic models: one TOML file per city and year.
+
+Every table rejects unknown keys, so a typo can never silently drop a rule. Numbers are exact
+:class:`~decimal.Decimal` (TOML floats are read as decimals; binary floats are refused).
+Cross-references (fields, measures, sources, dates, groups) are checked by :mod:`.checks`.
+The language is documented, one example per construct, in ``docs/schemes.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+# -- basic value types ---------------------------------------------------------------------------
+
+
+def _exact(value: object) -> object:
+    if isinstance(value, float):
+        raise ValueError("binary floats are not exact: write the number as a string or TOML value")
+    if isinstance(value, bool):
+        raise ValueError("a number is expected, not true/false")
+    return value
+
+
+Num = Annotated[Decimal, BeforeValidator(_exact)]
+"""An exact number: an integer, a TOML decimal (read as Decimal) or a decimal string."""
+
+Ident = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+"""An identifier: lower-case ASCII letters, digits and underscores."""
+
+DateRef = dt.date | Ident
+"""A date literal, or the name of a date in the scheme's ``[dates]`` table."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# -- metadata and sources ------------------------------------------------------------------------
+
+Confidence = Literal["V-OFF", "V-DATA", "V-3P", "MEM"]
+
+
+class Source(_Strict):
+    """A document the scheme's numbers come from; cited as ``"<id>#<locator>"``."""
+
+    title: str
+    url: str | None = None
+    date: dt.date | None = None
+    tag: Confidence | None = None
+    note: str | None = None
+
+
+class Population(_Strict):
+    """城区常住人口 (urban resident population), the basis of the city size class."""
+
+    value: int = Field(ge=0)
+    year: int
+    source: str
+    note: str | None = None
+
+
+class Meta(_Strict):
+    """The ``[scheme]`` table."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    city: str
+    city_en: str | None = None
+    title: str
+    year: int = Field(description="the application round the scheme is set for")
+    urban_population: Population | None = None
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+    description: str | None = None
+    confidence: str | None = Field(None, description="doubts about the scheme as a whole")
+
+
+class Cutoff(_Strict):
+    """A published result of a past round: the lowest admitted score."""
+
+    year: int
+    score: Num
+    admitted: int | None = None
+    applicants: int | None = None
+    source: str
+    tag: Confidence | None = None
+
+
+# -- applicant fields ----------------------------------------------------------------------------
+
+FieldType = Literal[
+    "text", "id_number", "date", "bool", "int", "decimal", "enum", "periods", "events"
+]
+
+
+class FieldSpec(_Strict):
+    """One field an applicant record carries."""
+
+    type: FieldType
+    label: str
+    required: bool = False
+    default: Num | bool | str | None = None
+    values: dict[Ident, str] | None = Field(None, description="enum: code -> label")
+    min: Num | None = None
+    max: Num | None = None
+    places: int | None = Field(None, ge=0, le=6, description="decimal: digits after the point")
+    help: str | None = None
+
+    @model_validator(mode="after")
+    def _fits_type(self) -> FieldSpec:
+        if (self.type == "enum") != (self.values is not None):
+            raise ValueError("'values' is required for an enum field and only allowed there")
+        if (self.type == "decimal") != (self.places is not None):
+            raise ValueError("'places' is required for a decimal field and only allowed there")
+        if (self.min is not None or self.max is not None) and self.type not in ("int", "decimal"):
+            raise ValueError("'min'/'max' apply only to int and decimal fields")
+        if self.required and self.default is not None:
+            raise ValueError("a required field cannot have a default")
+        if self.default is not None:
+            _check_default(self)
+        return self
+
+
+def _check_default(spec: FieldSpec) -> None:
+    default = spec.default
+    ok = {
+        "bool": isinstance(default, bool),
+        "int": isinstance(default, Decimal) and default == default.to_integral_value(),
+        "decimal": isinstance(default, Decimal),
+        "enum": isinstance(default, str) and default in (spec.values or {}),
+        "text": isinstance(default, str),
+    }.get(spec.type, False)
+    if not ok:
+        raise ValueError(f"default {default!r} does not fit a {spec.type} field")
+
+
+# -- value references and conditions -------------------------------------------------------------
+
+
+class ByField(_Strict):
+    """A number that depends on an enum field: ``{ field = "education", values = {...} }``."""
+
+    field: Ident
+    values: dict[Ident, Num]
+    default: Num = Decimal(0)
+
+
+ValueRef = Num | Ident | ByField
+"""A number, the name of a measure, or a number looked up by an enum field's value."""
+
+
+class Condition(_Strict):
+    """A test on one field or measure, or a combination of tests (``all``, ``any``, ``not``).
+
+    ``is_`` tests a bool field; ``in_``/``not_in`` an enum field; ``at_least``/``at_most``/
+    ``above``/``below`` a number (a field, or a measure, or an age).
+    """
+
+    field: Ident | None = None
+    measure: Ident | None = None
+    is_: bool | None = Field(None, alias="is")
+    in_: list[Ident] | None = Field(None, alias="in")
+    not_in: list[Ident] | None = None
+    at_least: ValueRef | None = None
+    at_most: ValueRef | None = None
+    above: ValueRef | None = None
+    below: ValueRef | None = None
+    on_or_after: DateRef | None = None
+    before: DateRef | None = None
+    all: list[Condition] | None = None
+    any: list[Condition] | None = None
+    not_: Condition | None = Field(None, alias="not")
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> Condition:
+        subjects = [x for x in (self.field, self.measure) if x is not None]
+        combos = [x for x in (self.all, self.any, self.not_) if x is not None]
+        tested = (self.is_, self.in_, self.not_in, self.at_least, self.at_most, self.above)
+        tests = [x for x in (*tested, self.below, self.on_or_after, self.before) if x is not None]
+        if combos and (subjects or tests or len(combos) > 1):
+            raise ValueError("'all', 'any' and 'not' stand alone in a condition")
+        if not combos and (len(subjects) != 1 or not tests):
+            raise ValueError("a condition names one 'field' or 'measure' and at least one test")
+        return self
+
+
+# -- measures: the quantities indicators count ---------------------------------------------------
+
+
+class _Measure(_Strict):
+    label: str | None = None
+    cap: ValueRef | None = Field(None, description="the measure never exceeds this")
+
+
+class MonthsMeasure(_Measure):
+    """Months covered by period fields, merged so that overlaps count once.
+
+    ``of`` are joined (union); each of ``overlap`` must also cover the month (intersection);
+    months in ``minus`` are taken out. The window runs from ``start`` (or the last
+    ``last_months`` months) to ``end`` (default ``as_of``). ``continuous`` counts only the
+    run that ends at ``end``, tolerating ``gap`` missing months in total.
+    """
+
+    kind: Literal["months"]
+    of: list[Ident] = Field(min_length=1)
+    overlap: list[Ident] = []
+    minus: list[Ident] = []
+    start: DateRef | None = None
+    end: DateRef = "as_of"
+    last_months: int | None = Field(None, ge=1)
+    continuous: bool = False
+    gap: int = Field(0, ge=0)
+
+
+class AgeMeasure(_Measure):
+    """Completed years of age (周岁) on a reference date."""
+
+    kind: Literal["age"]
+    birth: Ident = "birth_date"
+    on: DateRef = "age_on"
+
+
+class ValueMeasure(_Measure):
+    """The value of an int, decimal or bool field (true = 1)."""
+
+    kind: Literal["value"]
+    field: Ident
+
+
+class EventsMeasure(_Measure):
+    """How many dated events of a field fall in a window: ``start``/``end`` dates, or the last
+    ``last_years`` natural years up to ``end``."""
+
+    kind: Literal["events"]
+    field: Ident
+    start: DateRef | None = None
+    end: DateRef = "as_of"
+    last_years: int | None = Field(None, ge=1)
+
+
+class CombineMeasure(_Measure):
+    """Arithmetic on other measures: ``sum``, ``difference`` (first minus the rest), ``min``,
+    ``max``; or ``quotient``/``remainder`` of the one measure ``of`` by ``by``."""
+
+    kind: Literal["sum", "difference", "min", "max", "quotient", "remainder"]
+    of: list[Ident] = Field(min_length=1)
+    by: int | None = Field(None, ge=1)
+
+    @model_validator(mode="after")
+    def _arity(self) -> CombineMeasure:
+        single = self.kind in ("quotient", "remainder")
+        if single and (len(self.of) != 1 or self.by is None):
+            raise ValueError(f"'{self.kind}' takes one measure in 'of' and a 'by'")
+        if not single and self.by is not None:
+            raise ValueError(f"'by' does not apply to '{self.kind}'")
+        return self
+
+
+Measure = Annotated[
+    MonthsMeasure | AgeMeasure | ValueMeasure | EventsMeasure | CombineMeasure,
+    Field(discriminator="kind"),
+]
+
+# -- rules: how a measure becomes points ---------------------------------------------------------
+
+
+class PerUnit(_Strict):
+    """``points`` for every ``per`` units of the measure: pro rata, or only whole blocks
+    (``whole = true``); nothing at all below ``minimum``."""
+
+    kind: Literal["per_unit"]
+    points: Num
+    per: Num = Decimal(1)
+    whole: bool = False
+    minimum: Num | None = None
+    unit: str | None = Field(None, description="what one unit is, for display: 'month', 'CNY'")
+
+
+class Band(_Strict):
+    from_: Num | None = Field(None, alias="from")
+    below: Num | None = None
+    points: Num
+
+
+class Bands(_Strict):
+    """A band table: the single band holding the measure gives its points (else ``default``).
+    Bands run from ``from`` (included) to ``below`` (excluded)."""
+
+    kind: Literal["bands"]
+    bands: list[Band] = Field(min_length=1)
+    default: Num = Decimal(0)
+
+
+class Tier(_Strict):
+    from_: Num = Field(alias="from")
+    below: Num | None = None
+    points: Num
+    per: Num = Decimal(1)
+
+
+class Marginal(_Strict):
+    """Marginal tiers (阶梯): each tier's ``points`` per ``per`` units apply only to the part of
+    the measure inside that tier; ``base`` is added."""
+
+    kind: Literal["marginal"]
+    tiers: list[Tier] = Field(min_length=1)
+    base: Num = Decimal(0)
+
+
+class Table(_Strict):
+    """Points by the value of an enum field."""
+
+    kind: Literal["table"]
+    field: Ident
+    points: dict[Ident, Num]
+    default: Num = Decimal(0)
+
+
+class Flag(_Strict):
+    """Fixed points when a condition holds (a bool field, or any condition)."""
+
+    kind: Literal["flag"]
+    points: Num
+    field: Ident | None = None
+    when: Condition | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Flag:
+        if (self.field is None) == (self.when is None):
+            raise ValueError("a flag rule names either a bool 'field' or a 'when' condition")
+        return self
+
+
+Rule = Annotated[PerUnit | Bands | Marginal | Table | Flag, Field(discriminator="kind")]
+
+RoundMode = Literal["half_up", "half_even", "down", "up", "floor", "ceiling"]
+
+
+class Rounding(_Strict):
+    """``places`` digits after the point; ``half_up`` rounds halves away from zero (as
+    published lists do), ``half_even`` to the even digit, ``down`` toward zero."""
+
+    places: int = Field(ge=0, le=6)
+    mode: RoundMode = "half_up"
+
+
+# -- indicators, groups, gates, total, selection -------------------------------------------------
+
+
+class Part(_Strict):
+    """One component of an indicator, rounded on its own where ``round`` says."""
+
+    id: Ident
+    label: str
+    measure: Ident | None = None
+    rule: Rule
+    round: Rounding | None = None
+    when: Condition | None = None
+
+
+Category = Literal["basic", "bonus", "deduction", "other"]
+
+
+class Indicator(_Strict):
+    """A scored line: one measure and rule, or several ``parts`` added up; then ``when``
+    (else 0), ``cap``/``floor``, and ``round``."""
+
+    id: Ident
+    label: str
+    source: str
+    category: Category = "basic"
+    measure: Ident | None = None
+    rule: Rule | None = None
+    parts: list[Part] | None = None
+    part_round: Rounding | None = Field(None, description="rounding of the single part")
+    when: Condition | None = None
+    cap: ValueRef | None = None
+    floor: ValueRef | None = None
+    round: Rounding | None = None
+    group: Ident | None = None
+    confidence: Confidence | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _rule_or_parts(self) -> Indicator:
+        if (self.parts is None) == (self.rule is None):
+            raise ValueError("an indicator has either a 'rule' (with its 'measure') or 'parts'")
+        if self.parts is not None and (self.measure is not None or self.part_round is not None):
+            raise ValueError("'measure' and 'part_round' belong in each part when 'parts' is used")
+        return self
+
+    def all_parts(self) -> list[Part]:
+        if self.parts is not None:
+            return self.parts
+        assert self.rule is not None
+        return [
+            Part(
+                id=self.id,
+                label=self.label,
+                measure=self.measure,
+                rule=self.rule,
+                round=self.part_round,
+            )
+        ]
+
+
+class Group(_Strict):
+    """Indicators that combine before entering the total: ``sum``, or ``max`` (best one only)."""
+
+    id: Ident
+    label: str
+    source: str
+    combine: Literal["sum", "max"]
+    cap: ValueRef | None = None
+    note: str | None = None
+
+
+class Gate(_Strict):
+    """An eligibility condition, kept apart from points; ``veto`` marks 一票否决."""
+
+    id: Ident
+    label: str
+    source: str
+    require: Condition
+    reason: str = Field(description="shown when the gate fails")
+    kind: Literal["requirement", "veto"] = "requirement"
+    confidence: Confidence | None = None
+    note: str | None = None
+
+
+class Total(_Strict):
+    floor: Num | None = None
+    round: Rounding | None = None
+
+
+class RankKey(_Strict):
+    measure: Ident
+    order: Literal["desc", "asc"] = "desc"
+    label: str | None = None
+
+
+class Selection(_Strict):
+    """How places are given: ``quota`` (top scores; everyone tied at the cut-off admitted),
+    ``threshold`` (everyone at or above), ``threshold_then_keys`` (at or above, then ordered
+    by ``keys``, remaining ties sharing a place, within ``quota`` if given)."""
+
+    mode: Literal["quota", "threshold", "threshold_then_keys"]
+    quota: int | None = Field(None, ge=0)
+    threshold: Num | None = None
+    keys: list[RankKey] = []
+    source: str
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _mode_needs(self) -> Selection:
+        if self.mode == "quota" and self.quota is None:
+            raise ValueError("mode 'quota' needs a 'quota'")
+        if self.mode != "quota" and self.threshold is None:
+            raise ValueError(f"mode '{self.mode}' needs a 'threshold'")
+        if (self.mode == "threshold_then_keys") != bool(self.keys):
+            raise ValueError("'keys' are required by, and only allowed in, 'threshold_then_keys'")
+        return self
+
+
+class Scheme(_Strict):
+    """A whole scheme file."""
+
+    scheme: Meta
+    sources: dict[Ident, Source] = Field(min_length=1)
+    dates: dict[Ident, dt.date]
+    fields: dict[Ident, FieldSpec]
+    measures: dict[Ident, Measure] = {}
+    indicators: list[Indicator] = Field(min_length=1)
+    groups: list[Group] = []
+    gates: list[Gate] = []
+    total: Total = Total()
+    selection: Selection
+    cutoffs: list[Cutoff] = []

@@ -1,0 +1,222 @@
+"""One applicant's result under one scheme: the ``score`` command's model and JSON document.
+
+The JSON form (``hukoucalc score --json``) is stable and documented in the README: points are
+decimal strings, exact; the scheme is named by id and content hash; the tool by its version.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+
+from hukoucalc import __version__
+from hukoucalc.describe import input_fields, input_text, plural, rule_text, unit_of, value_text
+from hukoucalc.engine.compile import compile_scheme
+from hukoucalc.engine.scalar import evaluate_one
+from hukoucalc.engine.units import format_decimal, to_decimal
+from hukoucalc.scheme.load import LoadedScheme
+from hukoucalc.scheme.model import Table
+
+
+class Counted(BaseModel):
+    part: str
+    label: str
+    inputs: dict[str, str]
+    counted: str | None
+    rule: str
+    points: str
+
+
+class IndicatorLine(BaseModel):
+    id: str
+    label: str
+    category: str
+    group: str | None
+    source: str
+    parts: list[Counted]
+    applies: bool
+    points: str
+    capped: bool
+    cap: str | None
+    note: str | None
+
+
+class GroupLine(BaseModel):
+    id: str
+    label: str
+    combine: str
+    members: list[str]
+    points: str
+    capped: bool
+    cap: str | None
+
+
+class GateLine(BaseModel):
+    id: str
+    label: str
+    kind: str
+    source: str
+    passed: bool
+    reason: str | None
+
+
+class Target(BaseModel):
+    kind: str  # "cutoff" (last published lowest admitted score) or "threshold"
+    year: int | None
+    score: str
+    gap: str  # score minus total: > 0 means points short
+    reached: bool
+    tag: str | None
+
+
+class SchemeRef(BaseModel):
+    id: str
+    title: str
+    city: str
+    year: int
+    sha256: str
+    origin: str
+
+
+class Scorecard(BaseModel):
+    hukoucalc: str
+    scheme: SchemeRef
+    applicant: str
+    indicators: list[IndicatorLine]
+    groups: list[GroupLine]
+    gates: list[GateLine]
+    eligible: bool
+    subtotal: str
+    total: str
+    floored: bool
+    target: Target | None
+    places: int
+
+
+def score_record(loaded: LoadedScheme, record: dict[str, Any], *, applicant: str) -> Scorecard:
+    """Score one validated applicant record and explain every line."""
+    scheme = loaded.scheme
+    compiled = compile_scheme(scheme, origin=loaded.origin)
+    ev = evaluate_one(compiled, record)
+
+    def pts(units: int) -> Decimal:
+        return to_decimal(units, compiled.unit)
+
+    def text(units: int) -> str:
+        return format_decimal(pts(units))
+
+    indicators = []
+    for ind in scheme.indicators:
+        result = ev.indicators[ind.id]
+        parts = []
+        for part in ind.all_parts():
+            got = result.parts[part.id]
+            counted = None
+            if got.counted is not None:
+                value = Decimal(got.counted[0]) / got.counted[1]
+                counted = plural(value, unit_of(scheme, part.measure, part.rule))
+            fields = input_fields(scheme, part.measure, part.rule)
+            parts.append(
+                Counted(
+                    part=part.id,
+                    label=part.label,
+                    inputs={f: input_text(scheme, f, record.get(f)) for f in fields},
+                    counted=counted,
+                    rule=rule_text(scheme, part.rule, part.measure, _chosen(part.rule, record)),
+                    points=text(got.points),
+                )
+            )
+        bounds = [f"cap {value_text(ind.cap, record)}" if ind.cap is not None else ""]
+        bounds.append(f"floor {value_text(ind.floor, record)}" if ind.floor is not None else "")
+        indicators.append(
+            IndicatorLine(
+                id=ind.id,
+                label=ind.label,
+                category=ind.category,
+                group=ind.group,
+                source=ind.source,
+                parts=parts,
+                applies=result.applies,
+                points=text(result.points),
+                capped=result.capped,
+                cap=", ".join(b for b in bounds if b) or None,
+                note=ind.note,
+            )
+        )
+    groups = [
+        GroupLine(
+            id=g.id,
+            label=g.label,
+            combine=g.combine,
+            members=[i.id for i in scheme.indicators if i.group == g.id],
+            points=text(ev.groups[g.id].points),
+            capped=ev.groups[g.id].capped,
+            cap=value_text(g.cap, record) or None,
+        )
+        for g in scheme.groups
+    ]
+    gates = [
+        GateLine(
+            id=g.id,
+            label=g.label,
+            kind=g.kind,
+            source=g.source,
+            passed=ev.gates[g.id],
+            reason=None if ev.gates[g.id] else g.reason,
+        )
+        for g in scheme.gates
+    ]
+    assert ev.total is not None and ev.subtotal is not None and ev.eligible is not None
+    total = pts(ev.total)
+    return Scorecard(
+        hukoucalc=__version__,
+        scheme=SchemeRef(
+            id=loaded.id,
+            title=scheme.scheme.title,
+            city=scheme.scheme.city,
+            year=scheme.scheme.year,
+            sha256=loaded.sha256,
+            origin=loaded.origin,
+        ),
+        applicant=applicant,
+        indicators=indicators,
+        groups=groups,
+        gates=gates,
+        eligible=ev.eligible,
+        subtotal=text(ev.subtotal),
+        total=format_decimal(total),
+        floored=bool(ev.floored),
+        target=_target(loaded, total),
+        places=compiled.places,
+    )
+
+
+def _target(loaded: LoadedScheme, total: Decimal) -> Target | None:
+    scheme = loaded.scheme
+    if scheme.selection.mode != "quota" and scheme.selection.threshold is not None:
+        line = scheme.selection.threshold
+        return Target(
+            kind="threshold",
+            year=None,
+            score=format_decimal(line),
+            gap=format_decimal(line - total),
+            reached=total >= line,
+            tag=None,
+        )
+    if not scheme.cutoffs:
+        return None
+    latest = max(scheme.cutoffs, key=lambda c: c.year)
+    return Target(
+        kind="cutoff",
+        year=latest.year,
+        score=format_decimal(latest.score),
+        gap=format_decimal(latest.score - total),
+        reached=total >= latest.score,
+        tag=latest.tag,
+    )
+
+
+def _chosen(rule: object, record: dict[str, Any]) -> Any:
+    return record.get(rule.field) if isinstance(rule, Table) else None
