@@ -32,6 +32,8 @@ def render_scorecard(card: Scorecard, console: Console) -> None:
     console.print(f"[bold]Total {fixed(card.total, places)}[/]{floor} — {verdict}")
     if card.target is not None:
         console.print(target_text(card.target, places))
+    else:
+        console.print("[dim]No published cut-off or threshold in this scheme to compare with.[/]")
 
 
 def _points_table(card: Scorecard) -> Table:

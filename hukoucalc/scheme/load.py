@@ -61,6 +61,11 @@ def resolve(ref: str) -> Path:
 def load_scheme(ref: str) -> LoadedScheme:
     """Load, validate and cross-check a scheme; raise SchemeError naming file and key."""
     path = resolve(ref)
+    return scheme_from_data(read_raw(path), origin=str(path))
+
+
+def read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The TOML data of a scheme file, with its ``extends`` base merged underneath."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -69,7 +74,28 @@ def load_scheme(ref: str) -> LoadedScheme:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise InputFileError(f"not valid TOML: {exc}", where=str(path)) from None
-    return scheme_from_data(data, origin=str(path))
+    base_ref = (
+        data.get("scheme", {}).get("extends") if isinstance(data.get("scheme"), dict) else None
+    )
+    if not isinstance(base_ref, str):
+        return data
+    local = path.parent / base_ref
+    base_path = local if local.suffix == ".toml" and local.is_file() else resolve(base_ref)
+    if base_path.resolve() in seen or base_path.resolve() == path.resolve():
+        raise SchemeError(f"scheme.extends: '{base_ref}' extends itself", where=str(path))
+    base = read_raw(base_path, (*seen, path.resolve()))
+    return merge_tables(base, data)
+
+
+def merge_tables(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; any other value (lists included) replaces the base's."""
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge_tables(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def scheme_from_data(data: dict[str, Any], *, origin: str) -> LoadedScheme:

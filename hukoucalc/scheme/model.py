@@ -76,6 +76,9 @@ class Meta(_Strict):
     effective_to: dt.date | None = None
     description: str | None = None
     confidence: str | None = Field(None, description="doubts about the scheme as a whole")
+    extends: str | None = Field(
+        None, description="a base scheme (bundled name or path) whose tables this file overrides"
+    )
 
 
 class Cutoff(_Strict):

@@ -1,0 +1,24 @@
+"""Shared fixtures: a CLI runner with separate streams and a fixed-width, colourless console."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMES = ROOT / "schemes"
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb"})
+
+
+@pytest.fixture
+def console() -> Console:
+    return Console(file=StringIO(), width=100, color_system=None)
