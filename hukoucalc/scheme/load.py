@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import tomllib
@@ -11,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from hukoucalc.engine.units import format_decimal
 from hukoucalc.errors import InputFileError, SchemeError
 from hukoucalc.scheme.checks import problems
 from hukoucalc.scheme.model import Scheme
@@ -115,12 +117,25 @@ def scheme_from_data(data: dict[str, Any], *, origin: str) -> LoadedScheme:
 def content_hash(scheme: Scheme) -> str:
     """SHA-256 of the scheme's canonical JSON: same content, same hash, whatever the layout."""
     canonical = json.dumps(
-        scheme.model_dump(mode="json", by_alias=True, exclude_none=True),
+        _canonical(scheme.model_dump(mode="python", by_alias=True, exclude_none=True)),
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    """Numbers by value (10.50 and 10.5 hash alike), dates as ISO text."""
+    if isinstance(value, dict):
+        return {key: _canonical(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(item) for item in value]
+    if isinstance(value, Decimal):
+        return format_decimal(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def _join(found: list[tuple[str, str]]) -> str:

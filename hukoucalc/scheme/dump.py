@@ -1,0 +1,19 @@
+"""Write a scheme back to TOML (tomli-w): the inverse of :func:`hukoucalc.scheme.load.load_scheme`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tomli_w
+
+from hukoucalc.scheme.model import Scheme
+
+
+def scheme_to_data(scheme: Scheme) -> dict[str, Any]:
+    """Plain data (dicts, lists, Decimals, dates) with every key the TOML file needs."""
+    return scheme.model_dump(mode="python", by_alias=True, exclude_none=True, exclude_defaults=True)
+
+
+def dump_scheme(scheme: Scheme) -> str:
+    """The scheme as TOML text; loading it gives back an equal scheme."""
+    return tomli_w.dumps(scheme_to_data(scheme), multiline_strings=True)
