@@ -2,12 +2,14 @@
 
 Usage (from anywhere; paths are relative to the repository root)::
 
-    python benchmarks/startup.py [--repeat N] [--warmup N] [--json]
+    python benchmarks/startup.py [--repeat N] [--warmup N] [--inherit-bytecode] [--json]
 
 Each command runs as a fresh subprocess of the *same* interpreter as this script. The commands
 are run round-robin (one of each per round, rotating which goes first) so that machine noise
 is shared between them instead of landing on whichever command ran during a busy moment.
-Warm-up rounds run first and are not timed; they also fill the bytecode caches.
+Warm-up rounds run first and are not timed; they also fill a private, temporary bytecode cache
+(PYTHONPYCACHEPREFIX), so the timed runs load cached bytecode as an installed copy would, even
+where PYTHONDONTWRITEBYTECODE is set (``--inherit-bytecode`` keeps the caller's settings).
 
 For every command the script reports the median and the minimum wall time and the ratio of its
 median to the median of the reference command ``python -c "import typer, rich, pydantic"``,
@@ -25,6 +27,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,9 +77,18 @@ def commands() -> list[Command]:
     ]
 
 
-def child_env() -> dict[str, str]:
-    """The environment for the children: this one, with output settings fixed."""
+def child_env(pycache: str | None) -> dict[str, str]:
+    """The environment for the children: this one, with output and bytecode settings fixed.
+
+    With ``pycache`` set, bytecode is written to and read from that directory only
+    (PYTHONPYCACHEPREFIX), even if the caller disabled writing bytecode: after the warm-up every
+    module, ours and the dependencies', loads from cached bytecode as in a normal installation,
+    and nothing is written into the source tree or site-packages.
+    """
     env = dict(os.environ)
+    if pycache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = pycache
     # A fixed terminal width and no colour, so Rich does the same work on every run.
     env["COLUMNS"] = "100"
     env["NO_COLOR"] = "1"
@@ -99,9 +111,8 @@ def run_once(command: Command, env: dict[str, str]) -> float:
     return elapsed
 
 
-def measure(cmds: list[Command], repeat: int, warmup: int) -> list[Result]:
+def measure(cmds: list[Command], repeat: int, warmup: int, env: dict[str, str]) -> list[Result]:
     """Warm up, then time ``repeat`` round-robin rounds of all commands."""
-    env = child_env()
     for _ in range(warmup):
         for command in cmds:
             run_once(command, env)
@@ -113,7 +124,7 @@ def measure(cmds: list[Command], repeat: int, warmup: int) -> list[Result]:
     return results
 
 
-def summary(results: list[Result]) -> dict[str, Any]:
+def summary(results: list[Result], bytecode: str) -> dict[str, Any]:
     """The results as a JSON-ready document (times in milliseconds)."""
     ref = results[0].median
     rows = []
@@ -138,6 +149,7 @@ def summary(results: list[Result]) -> dict[str, Any]:
         "python_version": platform.python_version(),
         "platform": platform.platform(),
         "repeat": len(results[0].times),
+        "bytecode": bytecode,
         "reference": f'python -c "{REFERENCE}"',
         "commands": rows,
     }
@@ -145,6 +157,7 @@ def summary(results: list[Result]) -> dict[str, Any]:
 
 def print_table(doc: dict[str, Any]) -> None:
     print(f"python {doc['python_version']} ({doc['python']}), {doc['repeat']} rounds")
+    print(f"bytecode: {doc['bytecode']}")
     print(f"reference: {doc['reference']}")
     print()
     header = f"{'command':<10} {'median':>10} {'min':>10} {'ratio':>7} {'goal':>7}  verdict"
@@ -158,6 +171,8 @@ def print_table(doc: dict[str, Any]) -> None:
             f"{row['ratio']:>6.2f}x {goal:>7}  {verdict}"
         )
         print(line.rstrip())
+    print()
+    print("ratio = median / reference median; a missed goal does not change the exit status")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -178,6 +193,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="N",
         help="untimed rounds run first (default: 2; at least 1, which checks the commands)",
     )
+    parser.add_argument(
+        "--inherit-bytecode",
+        action="store_true",
+        help="use the caller's bytecode settings (PYTHONDONTWRITEBYTECODE, __pycache__ next to "
+        "the sources) instead of a private, temporary bytecode cache",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
     if args.repeat < 1:
@@ -189,13 +210,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    try:
-        results = measure(commands(), repeat=args.repeat, warmup=args.warmup)
-    except CommandFailedError as exc:
-        print(f"error: {exc}: {' '.join(exc.command.argv)}", file=sys.stderr)
-        sys.stderr.write(exc.proc.stderr.decode(errors="replace"))
-        return 1
-    doc = summary(results)
+    with tempfile.TemporaryDirectory(prefix="hukoucalc-bench-pycache-") as tmp:
+        pycache = None if args.inherit_bytecode else tmp
+        try:
+            results = measure(
+                commands(), repeat=args.repeat, warmup=args.warmup, env=child_env(pycache)
+            )
+        except CommandFailedError as exc:
+            print(f"error: {exc}: {' '.join(exc.command.argv)}", file=sys.stderr)
+            sys.stderr.write(exc.proc.stderr.decode(errors="replace"))
+            return 1
+    bytecode = "inherited from the environment" if pycache is None else "private cache, warmed"
+    doc = summary(results, bytecode)
     if args.json:
         print(json.dumps(doc, indent=2))
     else:

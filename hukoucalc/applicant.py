@@ -22,15 +22,41 @@ from pydantic import (
     StrictBool,
     StrictInt,
     ValidationError,
+    WithJsonSchema,
     create_model,
     model_validator,
 )
 
 from hukoucalc import idnumber, periods
 from hukoucalc.errors import ApplicantError, InputFileError
-from hukoucalc.scheme.model import FieldSpec, Scheme
+from hukoucalc.scheme.model import AgeMeasure, FieldSpec, Scheme
 
 META_KEYS = ("scheme", "comment")
+_MONTHS = r"[0-9]{4}-[0-9]{2}(\.\.[0-9]{4}-[0-9]{2})?"
+PERIODS_SCHEMA: dict[str, Any] = {
+    "description": "Month periods: 'YYYY-MM..YYYY-MM' joined by ';', or a list of such "
+    "strings or of {'from': 'YYYY-MM', 'to': 'YYYY-MM'} objects",
+    "anyOf": [
+        {"type": "string", "pattern": f"^({_MONTHS})?(;{_MONTHS})*;?$"},
+        {
+            "type": "array",
+            "items": {
+                "anyOf": [
+                    {"type": "string", "pattern": f"^{_MONTHS}$"},
+                    {
+                        "type": "object",
+                        "properties": {
+                            "from": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+                            "to": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+                        },
+                        "required": ["from", "to"],
+                        "additionalProperties": False,
+                    },
+                ]
+            },
+        },
+    ],
+}
 
 
 def _no_float(value: object) -> object:
@@ -40,12 +66,15 @@ def _no_float(value: object) -> object:
 
 
 def _iso_date(value: object) -> object:
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
-    return value
+    if isinstance(value, dt.date):
+        return value
+    text = value.strip() if isinstance(value, str) else None
+    try:
+        if text is not None and len(text) == 10:
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
 
 
 def _periods(value: object) -> tuple[periods.Period, ...]:
@@ -62,11 +91,17 @@ def _field_type(name: str, spec: FieldSpec) -> Any:
     if spec.type == "id_number":
         return Annotated[str, AfterValidator(_id_number)]
     if spec.type == "date":
-        return Annotated[dt.date, BeforeValidator(_iso_date)]
+        return Annotated[
+            dt.date,
+            BeforeValidator(_iso_date),
+            WithJsonSchema({"type": "string", "format": "date"}),
+        ]
     if spec.type == "bool":
         return StrictBool
     if spec.type == "int":
-        return Annotated[StrictInt, Field(ge=spec.min, le=spec.max)]
+        low = int(spec.min) if spec.min is not None else None
+        high = int(spec.max) if spec.max is not None else None
+        return Annotated[StrictInt, Field(ge=low, le=high)]
     if spec.type == "decimal":
         return Annotated[
             Decimal,
@@ -77,9 +112,14 @@ def _field_type(name: str, spec: FieldSpec) -> Any:
         assert spec.values is not None
         return Literal[tuple(spec.values)]
     if spec.type == "periods":
-        return Annotated[tuple[tuple[int, int], ...], BeforeValidator(_periods)]
+        return Annotated[
+            tuple[tuple[int, int], ...], BeforeValidator(_periods), WithJsonSchema(PERIODS_SCHEMA)
+        ]
     assert spec.type == "events"
-    return tuple[Annotated[dt.date, BeforeValidator(_iso_date)], ...]
+    return Annotated[
+        tuple[Annotated[dt.date, BeforeValidator(_iso_date)], ...],
+        WithJsonSchema({"type": "array", "items": {"type": "string", "format": "date"}}),
+    ]
 
 
 def _default(spec: FieldSpec) -> Any:
@@ -106,12 +146,12 @@ class _ApplicantBase(BaseModel):
             born = values.get("birth_date")
             if isinstance(born, dt.date) and born != idnumber.birth_date(number):
                 raise ValueError(
-                    f"birth_date {born} disagrees with the ID number "
+                    f"field 'birth_date': {born} disagrees with the ID number "
                     f"({idnumber.birth_date(number)})"
                 )
             sex = values.get("sex")
             if sex in ("male", "female") and sex != idnumber.sex(number):
-                raise ValueError(f"sex '{sex}' disagrees with the ID number")
+                raise ValueError(f"field 'sex': '{sex}' disagrees with the ID number")
         return self
 
     hukou_fields: ClassVar[dict[str, FieldSpec]] = {}  # set on each scheme's model
@@ -171,6 +211,13 @@ def validate_applicant(scheme: Scheme, data: dict[str, Any], *, where: str) -> d
         raise ApplicantError(_describe(exc, scheme), where=where) from None
     record = {name: getattr(applicant, name) for name in scheme.fields}
     _derive_birth_date(scheme, record)
+    for name in sorted({m.birth for m in scheme.measures.values() if isinstance(m, AgeMeasure)}):
+        if record.get(name) is None:
+            label = scheme.fields[name].label
+            raise ApplicantError(
+                f"field '{name}' ({label}): needed for age: give it, or a valid ID number",
+                where=where,
+            )
     return record
 
 
@@ -195,6 +242,8 @@ def _describe(exc: ValidationError, scheme: Scheme) -> str:
             message = "required field is missing"
         elif err["type"] == "literal_error" and spec is not None and spec.values:
             message = f"{err['input']!r} is not one of: {', '.join(spec.values)}"
+        elif not err["type"].startswith("value_error") and "input" in err:
+            message = f"{message}, got {err['input']!r}"
         label = f" ({spec.label})" if spec is not None else ""
         at = "".join(f"[{step}]" for step in loc[1:] if isinstance(step, int))
         lines.append(f"field '{name}'{at}{label}: {message}" if name else message)

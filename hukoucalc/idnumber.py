@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+
+_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -23,14 +26,14 @@ def validate(number: str) -> str:
     text = number.strip().upper()
     if len(text) != 18:
         raise ValueError(f"ID number {number!r} has {len(text)} characters, not 18")
-    if not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+    if not _SHAPE.fullmatch(text):
         raise ValueError(f"ID number {number!r}: 17 digits then a digit or X expected")
     try:
         born = birth_date(text)
     except ValueError:
         raise ValueError(f"ID number {number!r}: {text[6:14]} is not a valid birth date") from None
-    if born.year < 1800:
-        raise ValueError(f"ID number {number!r}: birth year {born.year} is impossible")
+    if born.year < 1800 or born > date.today():
+        raise ValueError(f"ID number {number!r}: birth date {born} is impossible")
     expected = check_character(text[:17])
     if text[17] != expected:
         raise ValueError(f"ID number {number!r}: check character should be {expected}")

@@ -6,16 +6,15 @@ from pathlib import Path
 from typing import Any
 
 from hukoucalc.applicant import META_KEYS, read_json, validate_applicant
-from hukoucalc.errors import ApplicantError
-from hukoucalc.scheme.load import DEFAULT_SCHEME, load_scheme
+from hukoucalc.errors import ApplicantError, HukoucalcError
+from hukoucalc.scheme.load import DEFAULT_SCHEME, LoadedScheme, load_scheme
 from hukoucalc.scorecard import Scorecard, score_record
 
 
 def score_file(path: Path, scheme_refs: list[str]) -> list[Scorecard]:
     """Scorecards for the applicant in ``path`` under each scheme (or the file's own scheme)."""
     data = read_json(path)
-    refs = scheme_refs or [_scheme_key(data, path)]
-    loaded = [load_scheme(ref) for ref in refs]
+    loaded = [load_scheme(ref) for ref in scheme_refs] or [_own_scheme(data, path)]
     known = {name for s in loaded for name in s.scheme.fields}
     cards = []
     for scheme in loaded:
@@ -27,8 +26,17 @@ def score_file(path: Path, scheme_refs: list[str]) -> list[Scorecard]:
     return cards
 
 
-def _scheme_key(data: dict[str, Any], path: Path) -> str:
+def _own_scheme(data: dict[str, Any], path: Path) -> LoadedScheme:
+    """The scheme the file names in its "scheme" key (a path is relative to the file)."""
     ref = data.get("scheme", DEFAULT_SCHEME)
     if not isinstance(ref, str):
-        raise ApplicantError("'scheme' must be a scheme name or path", where=str(path))
-    return ref
+        raise ApplicantError("key 'scheme': a scheme name or path is expected", where=str(path))
+    beside = path.parent / ref
+    if ref.endswith(".toml") and beside.is_file():
+        ref = str(beside)
+    try:
+        return load_scheme(ref)
+    except HukoucalcError as exc:
+        exc.message = f"key 'scheme': {exc.render()}"
+        exc.where = str(path)
+        raise

@@ -27,9 +27,7 @@ def field_value(spec: FieldSpec, last: int) -> st.SearchStrategy[Any]:
     if spec.type == "periods":
         return periods(last)
     if spec.type == "events":
-        return st.lists(
-            st.dates(dt.date(2010, 1, 1), dt.date(2026, 12, 31)).map(str), max_size=2
-        )
+        return st.lists(st.dates(dt.date(2010, 1, 1), dt.date(2026, 12, 31)).map(str), max_size=2)
     if spec.type == "bool":
         return st.booleans()
     if spec.type == "enum":

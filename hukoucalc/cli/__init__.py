@@ -18,7 +18,9 @@ from hukoucalc.cli.common import state
 app = typer.Typer(
     name="hukoucalc",
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    # None: plain Click help. Typer's Rich help imports rich.markdown and rich.traceback, which
+    # alone cost ~0.6x the start-up of `import typer, rich, pydantic` (benchmarks/startup.py).
+    rich_markup_mode=None,
     pretty_exceptions_show_locals=False,
     add_completion=False,
     help="Exact points and rankings for points-based hukou settlement (积分落户), "
@@ -35,7 +37,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(
     debug: Annotated[
-        bool, typer.Option("--debug", help="Show a traceback for unexpected errors.")
+        bool,
+        typer.Option(
+            "--debug", help="Show a traceback for unexpected errors (before the command)."
+        ),
     ] = False,
     version: Annotated[
         bool,

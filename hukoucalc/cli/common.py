@@ -31,7 +31,14 @@ def stdout() -> Any:
 def stderr() -> Any:
     from rich.console import Console  # noqa: PLC0415 (start-up time)
 
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def escape(text: str) -> str:
+    """Text shown through Rich, with its own square brackets kept literal."""
+    from rich.markup import escape as rich_escape  # noqa: PLC0415
+
+    return rich_escape(text)
 
 
 def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
@@ -44,8 +51,6 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
         except HukoucalcError as exc:
             if state.debug:
                 raise
-            from rich.markup import escape  # noqa: PLC0415
-
             stderr().print(f"[bold red]error:[/] {escape(exc.render())}")
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
@@ -59,7 +64,7 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
 
             stderr().print(
                 "[bold red]internal error[/] (a bug in hukoucalc; "
-                "run with --debug and report it):\n"
+                "run `hukoucalc --debug <command> ...` and report it):\n"
                 + traceback.format_exc(limit=-1).strip().splitlines()[-1]
             )
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
@@ -68,4 +73,13 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
 
 
 def print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_plain))
+
+
+def _plain(value: Any) -> Any:
+    """Numbers a JSON Schema carries (bounds): integers stay integers, others become text."""
+    from decimal import Decimal  # noqa: PLC0415
+
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")

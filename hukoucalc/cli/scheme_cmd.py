@@ -6,11 +6,10 @@ from typing import Annotated
 
 import typer
 
-from hukoucalc.cli.common import print_json, reports_errors, stderr, stdout
+from hukoucalc.cli.common import escape, print_json, reports_errors, stderr, stdout
 
 app = typer.Typer(
     no_args_is_help=True,
-    rich_markup_mode="rich",
     help="Work with schemes: list, show, validate, applicant schema, CSV template.",
 )
 
@@ -24,12 +23,19 @@ def list_(
 ) -> None:
     """List the bundled schemes.
 
-    Example: [bold]hukoucalc scheme list[/]
+    Example: hukoucalc scheme list
     """
-    from hukoucalc.render.scheme import render_list  # noqa: PLC0415
+    from hukoucalc.errors import HukoucalcError  # noqa: PLC0415
     from hukoucalc.scheme.load import bundled_names, load_scheme  # noqa: PLC0415
 
-    loaded = [load_scheme(name) for name in bundled_names()]
+    loaded, broken = [], []
+    for name in bundled_names():
+        try:
+            loaded.append(load_scheme(name))
+        except HukoucalcError as exc:  # one broken file must not hide the others
+            broken.append(exc.render())
+    for message in broken:
+        stderr().print(f"[red]invalid[/] {escape(message)}")
     if as_json:
         print_json(
             [
@@ -45,6 +51,8 @@ def list_(
             ]
         )
         return
+    from hukoucalc.render.scheme import render_list  # noqa: PLC0415
+
     render_list(loaded, stdout())
 
 
@@ -53,7 +61,7 @@ def list_(
 def show(scheme: SchemeArg) -> None:
     """Show a scheme as readable tables: dates, fields, indicators, gates, selection.
 
-    Example: [bold]hukoucalc scheme show beijing-2018[/]
+    Example: hukoucalc scheme show beijing-2018
     """
     from hukoucalc.render.scheme import render_scheme  # noqa: PLC0415
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
@@ -68,13 +76,22 @@ def validate(
 ) -> None:
     """Validate scheme files; each error names the file and the key.
 
-    Example: [bold]hukoucalc scheme validate schemes/*.toml[/]
+    Example: hukoucalc scheme validate schemes/*.toml
     """
+    from hukoucalc.errors import HukoucalcError  # noqa: PLC0415
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
 
+    worst = 0
     for ref in files:
-        loaded = load_scheme(ref)
+        try:
+            loaded = load_scheme(ref)
+        except HukoucalcError as exc:  # check every file, then fail with the worst code
+            stderr().print(f"[bold red]error:[/] {escape(exc.render())}")
+            worst = max(worst, int(exc.exit_code))
+            continue
         stderr().print(f"[green]ok[/] {loaded.origin} ({loaded.id}, sha256 {loaded.sha256[:12]})")
+    if worst:
+        raise typer.Exit(worst)
 
 
 @app.command()
@@ -82,7 +99,7 @@ def validate(
 def schema(scheme: SchemeArg) -> None:
     """Print the JSON Schema of an applicant file under a scheme.
 
-    Example: [bold]hukoucalc scheme schema beijing-2020 > applicant.schema.json[/]
+    Example: hukoucalc scheme schema beijing-2020 > applicant.schema.json
     """
     from hukoucalc.applicant import applicant_model  # noqa: PLC0415
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
@@ -98,7 +115,7 @@ def schema(scheme: SchemeArg) -> None:
 def template(scheme: SchemeArg) -> None:
     """Print an empty CSV (header row) with the columns a batch needs under a scheme.
 
-    Example: [bold]hukoucalc scheme template beijing-2020 > applicants.csv[/]
+    Example: hukoucalc scheme template beijing-2020 > applicants.csv
     """
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
 

@@ -13,7 +13,10 @@ from hukoucalc.cli.common import print_json, reports_errors, stdout
 @reports_errors
 def score(
     applicant: Annotated[
-        Path, typer.Argument(help="Applicant JSON file (see examples/applicant.json).")
+        Path,
+        typer.Argument(
+            metavar="APPLICANT", help="Applicant JSON file (see examples/applicant.json)."
+        ),
     ],
     scheme: Annotated[
         list[str] | None,
@@ -28,12 +31,10 @@ def score(
         bool, typer.Option("--json", help="Print the stable JSON document instead of tables.")
     ] = False,
 ) -> None:
-    """Score one applicant: every indicator's points with its rule and source, the
-    eligibility gates, the total and the gap to the latest published cut-off.
+    """Score one applicant: every indicator's points with its rule and source, the eligibility gates, the total and the gap to the latest published cut-off.
 
-    Example: [bold]hukoucalc score examples/applicant.json --scheme beijing-2018[/]
-    """
-    from hukoucalc.render.score import render_scorecard, render_side_by_side  # noqa: PLC0415
+    Example: hukoucalc score examples/applicant.json --scheme beijing-2018
+    """  # noqa: E501 (Click shows the first paragraph as the summary: keep it on one line)
     from hukoucalc.scoring import score_file  # noqa: PLC0415
 
     cards = score_file(applicant, scheme or [])
@@ -41,6 +42,8 @@ def score(
         docs = [card.model_dump(mode="json") for card in cards]
         print_json(docs[0] if len(docs) == 1 else {"scorecards": docs})
         return
+    from hukoucalc.render.score import render_scorecard, render_side_by_side  # noqa: PLC0415
+
     console = stdout()
     if len(cards) == 1:
         render_scorecard(cards[0], console)

@@ -98,12 +98,15 @@ class Evaluator(Generic[V, B]):
             raw = members[0]
             for value in members[1:]:
                 raw = o.add(raw, value) if group.combine == "sum" else o.maximum(raw, value)
+            raw = o.share(raw)
             points, capped = self.clamp(raw, group.cap, None)
+            points = o.share(points)
             out.groups[group.id] = GroupResult(raw, points, capped)
             lines.append(points)
         subtotal = o.lit(0)
         for line in lines:
             subtotal = o.add(subtotal, line)
+        subtotal = o.share(subtotal)
         total, floored = subtotal, o.truth(False)
         if self.s.total.floor is not None:
             total, floored = self.clamp(subtotal, None, self.s.total.floor)
@@ -128,16 +131,17 @@ class Evaluator(Generic[V, B]):
             points = self.rule(part.rule, counted)
             if part.when is not None:
                 points = o.where(self.condition(part.when), points, o.lit(0))
-            rounded = self.round(points, part.round) if part.round else points
+            rounded = o.share(self.round(points, part.round) if part.round else points)
             parts[part.id] = PartResult(counted, points, rounded)
             raw = o.add(raw, rounded)
         applies = self.condition(ind.when) if ind.when is not None else o.truth(True)
         if ind.when is not None:
             raw = o.where(applies, raw, o.lit(0))
+        raw = o.share(raw)
         points, capped = self.clamp(raw, ind.cap, ind.floor)
         if ind.round is not None:
             points = self.round(points, ind.round)
-        return IndicatorResult(parts, applies, raw, points, capped)
+        return IndicatorResult(parts, applies, raw, o.share(points), capped)
 
     # -- rules --------------------------------------------------------------------------------
 
@@ -219,10 +223,11 @@ class Evaluator(Generic[V, B]):
         o, step = self.o, self.unit // 10**rounding.places
         if step == 1:
             return value
+        value = o.share(value)
         neg = o.compare(value, "<", o.lit(0))
-        magnitude = o.where(neg, o.sub(o.lit(0), value), value)
-        down = o.floordiv(magnitude, step)  # toward zero, on the magnitude
-        rest = o.sub(magnitude, o.mul(down, step))
+        magnitude = o.share(o.where(neg, o.sub(o.lit(0), value), value))
+        down = o.share(o.floordiv(magnitude, step))  # toward zero, on the magnitude
+        rest = o.share(o.sub(magnitude, o.mul(down, step)))
         mode = rounding.mode
         if mode in ("floor", "ceiling"):
             # floor of a negative number is away from zero
@@ -255,6 +260,7 @@ class Evaluator(Generic[V, B]):
                 bound, scale = self.value(measure.cap, result[1])
                 value, common = self.align(result, (bound, scale))
                 result = (self.o.minimum(value[0], value[1]), common)
+        result = (self.o.share(result[0]), result[1])
         self._memo[name] = result
         return result
 

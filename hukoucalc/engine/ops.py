@@ -50,6 +50,10 @@ class Ops(ABC, Generic[V, B]):
     @abstractmethod
     def where(self, c: B, a: V, b: V) -> V: ...
 
+    def share(self, value: V) -> V:
+        """A value that later steps use several times: a batch backend may materialise it."""
+        return value
+
     # -- truth ------------------------------------------------------------------------------
     @abstractmethod
     def compare(self, a: V, op: Compare, b: V) -> B: ...

@@ -108,20 +108,28 @@ def target_text(target: Target, places: int) -> str:
     return f"{fixed(str(-gap), places)} points above the {what}{tag}"
 
 
+def _total_lines(card: Scorecard) -> dict[str, tuple[str, str]]:
+    out = {i.id: (i.label, i.points) for i in card.indicators if i.group is None}
+    out.update({g.id: (g.label, g.points) for g in card.groups})
+    return out
+
+
 def render_side_by_side(cards: list[Scorecard], console: Console) -> None:
     table = Table(title="Scores side by side", title_justify="left")
     table.add_column("Indicator")
     for card in cards:
         table.add_column(f"{card.scheme.id}\n[dim]{card.scheme.sha256[:12]}[/]", justify="right")
-    rows: dict[str, str] = {}
-    for card in cards:
-        for line in card.indicators:
-            rows.setdefault(line.id, line.label)
-    for ident, label in rows.items():
+    # the lines that add up to each total: ungrouped indicators, and groups
+    lines = [_total_lines(card) for card in cards]
+    labels: dict[str, str] = {}
+    for card_lines in lines:
+        for ident, (label, _) in card_lines.items():
+            labels.setdefault(ident, label)
+    for ident, label in labels.items():
         cells = []
-        for card in cards:
-            found = next((x for x in card.indicators if x.id == ident), None)
-            cells.append("—" if found is None else fixed(found.points, card.places))
+        for card, card_lines in zip(cards, lines, strict=True):
+            found = card_lines.get(ident)
+            cells.append("—" if found is None else fixed(found[1], card.places))
         table.add_row(label, *cells)
     table.add_section()
     table.add_row("[bold]Total[/]", *(f"[bold]{fixed(c.total, c.places)}[/]" for c in cards))

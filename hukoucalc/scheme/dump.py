@@ -1,4 +1,4 @@
-"""Write a scheme back to TOML (tomli-w): the inverse of :func:`hukoucalc.scheme.load.load_scheme`."""
+"""Write a scheme back to TOML (tomli-w), the inverse of ``load_scheme``."""
 
 from __future__ import annotations
 

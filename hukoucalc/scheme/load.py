@@ -53,7 +53,10 @@ def resolve(ref: str) -> Path:
     if path.is_file():
         return path
     if path.suffix == ".toml" or "/" in ref:
-        raise InputFileError("no such scheme file", where=ref)
+        hint = (
+            f" (the bundled scheme is named '{path.stem}')" if path.stem in bundled_names() else ""
+        )
+        raise InputFileError(f"no such scheme file{hint}", where=ref)
     raise SchemeError(
         f"unknown scheme '{ref}'; bundled schemes: {', '.join(bundled_names())} "
         "(or give a path to a .toml file)"

@@ -1,0 +1,53 @@
+"""Scoring a typed batch with the one evaluator, and turning integer units into decimal text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from hukoucalc.batch.columns import ColumnOps
+from hukoucalc.batch.fields import ROW, Typed
+from hukoucalc.engine.compile import Compiled
+from hukoucalc.engine.evaluate import Evaluator
+
+
+@dataclass
+class Scored:
+    """Integer columns (units of 1/D point) per indicator and group, gates, eligible, total."""
+
+    frame: pl.DataFrame  # ROW, ind:<id>, grp:<id>, gate:<id>, eligible, subtotal, total, key:<m>
+    unit: int
+    places: int
+
+
+def score_batch(typed: Typed, compiled: Compiled) -> Scored:
+    ops = ColumnOps(typed.frame, typed.widths)
+    ev = Evaluator(compiled, ops).run()
+    assert ev.total is not None and ev.eligible is not None and ev.subtotal is not None
+    outputs = [pl.col(ROW)]
+    outputs += [r.points.alias(f"ind:{ident}") for ident, r in ev.indicators.items()]
+    outputs += [r.points.alias(f"grp:{ident}") for ident, r in ev.groups.items()]
+    outputs += [passed.alias(f"gate:{ident}") for ident, passed in ev.gates.items()]
+    outputs += [
+        ev.eligible.alias("eligible"),
+        ev.subtotal.alias("subtotal"),
+        ev.total.alias("total"),
+    ]
+    for measure, (value, scale) in ev.keys.items():
+        outputs.append(value.alias(f"key:{measure}"))
+        del scale
+    frame = ops.frame.select(outputs)
+    return Scored(frame=frame, unit=compiled.unit, places=compiled.places)
+
+
+def decimal_text(units: pl.Expr, unit: int, places: int) -> pl.Expr:
+    """Exact fixed-point text of ``units / unit`` with ``places`` decimals (must terminate)."""
+    scaled = units * 10**places // unit  # exact: every shown value terminates within places
+    magnitude = scaled.abs()
+    whole = (magnitude // 10**places).cast(pl.String)
+    sign = pl.when(scaled < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    if places == 0:
+        return pl.concat_str(sign, whole)
+    frac = (magnitude % 10**places).cast(pl.String).str.pad_start(places, "0")
+    return pl.concat_str(sign, whole, pl.lit("."), frac)

@@ -1,0 +1,510 @@
+"""The command line, end to end: every command through Typer's CliRunner against ``cli.app``.
+
+Commands run from the repository root with relative paths, as a user types them, so messages
+stay short. Every invocation is checked for a leaked traceback; every error for its documented
+exit code (see :class:`hukoucalc.errors.ExitCode`), an empty stdout, and a stderr message naming
+the file and the key or field at fault. Fixture files live in ``tests/data/`` (each broken file
+says what is wrong with it in a comment or its ``"comment"`` key).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner, Result
+
+from hukoucalc import __version__
+from hukoucalc.cli import app
+from hukoucalc.errors import ExitCode
+from hukoucalc.scheme.load import DEFAULT_SCHEME
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = "tests/data"
+EXAMPLE = "examples/applicant.json"
+BEIJING = "schemes/beijing-2018.toml"
+HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+@pytest.fixture(autouse=True)
+def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.fixture
+def beijing_copy(tmp_path: Path) -> Path:
+    """beijing-2018 under another id: same rules, a different scheme as far as the CLI knows."""
+    text = (ROOT / BEIJING).read_text(encoding="utf-8")
+    assert text.count('id = "beijing-2018"') == 1
+    path = tmp_path / "beijing-2018-copy.toml"
+    path.write_text(text.replace('id = "beijing-2018"', 'id = "beijing-2018-copy"'), "utf-8")
+    return path
+
+
+def run(runner: CliRunner, *args: str | Path) -> Result:
+    """Invoke the CLI; fail on any traceback or exception that escaped the error handling."""
+    result = runner.invoke(app, [str(a) for a in args])
+    assert "Traceback" not in result.stdout, result.stdout
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    return result
+
+
+def flat(text: str) -> str:
+    """Whitespace collapsed, so an assertion holds wherever Rich wrapped the line."""
+    return " ".join(text.split())
+
+
+def assert_error(result: Result, code: int, *expected: str) -> None:
+    """Exit code, nothing on stdout, one 'error:' message on stderr holding every expected text."""
+    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
+    assert result.stdout == ""
+    message = flat(result.stderr)
+    assert message.startswith("error: "), message
+    for text in expected:
+        assert text in message, f"{text!r} not in {message!r}"
+
+
+def score_json(runner: CliRunner, *args: str | Path) -> Any:
+    result = run(runner, "score", *args, "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+# -- help and version ----------------------------------------------------------------------------
+
+COMMANDS = [
+    [],
+    ["score"],
+    ["scheme"],
+    ["scheme", "list"],
+    ["scheme", "show"],
+    ["scheme", "validate"],
+    ["scheme", "schema"],
+    ["scheme", "template"],
+]
+
+
+def _command_paths(command: Any, path: list[str]) -> list[list[str]]:
+    found = [path]
+    for name, sub in (getattr(command, "commands", None) or {}).items():
+        found += _command_paths(sub, [*path, name])
+    return found
+
+
+def test_help_covers_every_command() -> None:
+    assert sorted(_command_paths(typer.main.get_command(app), [])) == sorted(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "hukoucalc")
+def test_help(runner: CliRunner, command: list[str]) -> None:
+    result = run(runner, *command, "--help")
+    assert result.exit_code == 0, result.stderr
+    assert "Usage:" in result.stdout
+    assert " ".join(["hukoucalc", *command]) in flat(result.stdout)
+
+
+def test_version(runner: CliRunner) -> None:
+    result = run(runner, "--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"hukoucalc {__version__}\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["score"], ["score", EXAMPLE, "--bogus"], ["scheme", "show"], ["nonsense"]],
+    ids=["missing-argument", "unknown-option", "scheme-show-no-arg", "unknown-command"],
+)
+def test_usage_errors_exit_2(runner: CliRunner, args: list[str]) -> None:
+    result = run(runner, *args)
+    assert result.exit_code == ExitCode.USAGE
+    assert "Usage:" in result.stderr
+
+
+# -- score ---------------------------------------------------------------------------------------
+
+
+def test_score_example(runner: CliRunner) -> None:
+    result = run(runner, "score", EXAMPLE)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "Total 107.59 — eligible" in out
+    assert "Eligibility" in out
+    for gate in ("持有本市居住证", "不超过法定退休年龄", "在京连续缴纳社会保险7年及以上"):
+        assert gate in out
+    assert "FAIL" not in out
+    assert "合法稳定就业" in out and "43.50" in out
+    assert "16.84 points above the 2018 cut-off 90.75" in out
+    assert result.stderr == ""
+
+
+def test_score_json(runner: CliRunner) -> None:
+    doc = score_json(runner, EXAMPLE)
+    assert doc["hukoucalc"] == __version__
+    assert doc["scheme"]["id"] == "beijing-2018"
+    assert HEX64.fullmatch(doc["scheme"]["sha256"])
+    assert doc["applicant"] == EXAMPLE
+    assert isinstance(doc["total"], str)
+    assert Decimal(doc["total"]) == Decimal("107.59")
+    points = {line["id"]: line["points"] for line in doc["indicators"]}
+    assert all(isinstance(p, str) for p in points.values())
+    assert points["employment"] == "43.5"
+    assert points["housing"] == "11.59"
+    assert points["education"] == "26"
+    assert points["study_deduction"] == "-3.5"
+    assert doc["eligible"] is True
+    gates = {gate["id"]: gate["passed"] for gate in doc["gates"]}
+    assert gates == {
+        "residence_permit": True,
+        "retirement": True,
+        "social_insurance": True,
+        "no_crime": True,
+    }
+
+
+def test_score_json_is_the_same_document_every_time(runner: CliRunner) -> None:
+    assert score_json(runner, EXAMPLE) == score_json(runner, EXAMPLE, "-s", "beijing-2018")
+
+
+def test_score_same_scheme_twice_side_by_side(runner: CliRunner) -> None:
+    result = run(runner, "score", EXAMPLE, "-s", "beijing-2018", "-s", BEIJING)
+    assert result.exit_code == 0, result.stderr
+    assert "Scores side by side" in result.stdout
+    total_row = next(line for line in result.stdout.splitlines() if "Total" in line)
+    assert total_row.count("107.59") == 2
+
+
+def test_score_two_schemes_side_by_side(runner: CliRunner, beijing_copy: Path) -> None:
+    result = run(runner, "score", EXAMPLE, "-s", "beijing-2018", "-s", beijing_copy)
+    assert result.exit_code == 0, result.stderr
+    assert "beijing-2018-copy" in result.stdout
+    doc = score_json(runner, EXAMPLE, "-s", "beijing-2018", "-s", beijing_copy)
+    cards = doc["scorecards"]
+    assert [card["scheme"]["id"] for card in cards] == ["beijing-2018", "beijing-2018-copy"]
+    assert cards[0]["scheme"]["sha256"] != cards[1]["scheme"]["sha256"]
+    assert cards[0]["total"] == cards[1]["total"] == "107.59"
+
+
+def test_score_side_by_side_with_different_indicators(runner: CliRunner) -> None:
+    # mini declares few fields: the example's others belong to beijing-2018, so are no typos
+    result = run(runner, "score", EXAMPLE, "-s", "beijing-2018", "-s", f"{DATA}/mini.toml")
+    assert result.exit_code == 0, result.stderr
+    rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if "│" in line}
+    assert "—" in rows["教育背景"]  # not an indicator of mini
+    assert "—" in rows["高新技术企业"]  # not an indicator of beijing-2018
+    assert "107.59" in rows["Total"] and "43.50" in rows["Total"]
+
+
+def test_score_scheme_from_file_key(runner: CliRunner) -> None:
+    assert score_json(runner, EXAMPLE)["scheme"]["id"] == "beijing-2018"
+
+
+def test_score_scheme_option_overrides_file_key(runner: CliRunner, beijing_copy: Path) -> None:
+    doc = score_json(runner, EXAMPLE, "--scheme", beijing_copy)
+    assert doc["scheme"]["id"] == "beijing-2018-copy"
+    assert doc["scheme"]["origin"] == str(beijing_copy)
+
+
+def test_score_default_scheme_without_file_key(runner: CliRunner) -> None:
+    doc = score_json(runner, f"{DATA}/applicant_no_scheme_key.json")
+    assert doc["scheme"]["id"] == DEFAULT_SCHEME
+
+
+# -- score: every error path ---------------------------------------------------------------------
+
+FILE_ERRORS = [
+    pytest.param(
+        ["score", f"{DATA}/no_such_applicant.json"],
+        ExitCode.INPUT_FILE,
+        [f"{DATA}/no_such_applicant.json:", "no such file"],
+        id="missing-applicant-file",
+    ),
+    pytest.param(
+        ["score", f"{DATA}/malformed.json"],
+        ExitCode.INPUT_FILE,
+        [f"{DATA}/malformed.json:", "not valid JSON", "line 3"],
+        id="malformed-json",
+    ),
+    pytest.param(
+        ["score", f"{DATA}/list.json"],
+        ExitCode.INPUT_FILE,
+        [f"{DATA}/list.json:", "one JSON object"],
+        id="json-list-not-object",
+    ),
+    pytest.param(
+        ["score", EXAMPLE, "--scheme", "beijing-2099"],
+        ExitCode.SCHEME,
+        ["unknown scheme 'beijing-2099'", "beijing-2018", "path to a .toml file"],
+        id="unknown-scheme-name",
+    ),
+    pytest.param(
+        ["score", EXAMPLE, "--scheme", f"{DATA}/no_such_scheme.toml"],
+        ExitCode.INPUT_FILE,
+        [f"{DATA}/no_such_scheme.toml:", "no such scheme file"],
+        id="missing-scheme-file",
+    ),
+    pytest.param(
+        ["score", EXAMPLE, "--scheme", f"{DATA}/malformed.toml"],
+        ExitCode.INPUT_FILE,
+        [f"{DATA}/malformed.toml:", "not valid TOML", "line 5"],
+        id="malformed-toml",
+    ),
+]
+
+SCHEME_ERRORS = [
+    pytest.param(
+        "mini_unknown_key.toml",
+        ["indicators[employment].rule.pre:", "unknown key"],
+        id="unknown-key",
+    ),
+    pytest.param(
+        "mini_overlapping_bands.toml",
+        ["indicators[hitech].rule.bands[1]:", "overlaps the previous band"],
+        id="overlapping-bands",
+    ),
+    pytest.param(
+        "mini_undeclared_source.toml",
+        ["indicators[hitech].source:", "source 'docs' is not in [sources]"],
+        id="undeclared-source",
+    ),
+    pytest.param(
+        "mini_undeclared_field.toml",
+        ["measures.si_months.of:", "no field 'social_insurence' is declared in [fields]"],
+        id="undeclared-field",
+    ),
+]
+
+APPLICANT_ERRORS = [
+    pytest.param(
+        "applicant_unknown_field.json",
+        ["field 'social_insurence':", "unknown field for scheme 'beijing-2018'"],
+        id="unknown-field",
+    ),
+    pytest.param(
+        "applicant_markup_field.json",
+        ["field '[red]oops[/red]':", "unknown field"],
+        id="unknown-field-looking-like-markup",
+    ),
+    pytest.param(
+        "applicant_mistyped_bool.json",
+        ["field 'residence_permit'", "valid boolean"],
+        id="mistyped-field",
+    ),
+    pytest.param(
+        "applicant_bad_date.json",
+        ["field 'birth_date'", "'1980-02-30' is not a date"],
+        id="bad-date",
+    ),
+    pytest.param(
+        "applicant_bad_period.json",
+        ["field 'social_insurance'", "'2015-13' is not a month"],
+        id="bad-period",
+    ),
+    pytest.param(
+        "applicant_bad_check_digit.json",
+        ["field 'id_number'", "'110105198003074516'", "check character should be 5"],
+        id="bad-id-check-digit",
+    ),
+    pytest.param(
+        "applicant_id_vs_birth_date.json",
+        ["field 'birth_date': 1981-03-07 disagrees with the ID number (1980-03-07)"],
+        id="id-number-vs-birth-date",
+    ),
+    pytest.param(
+        "applicant_bad_enum.json",
+        ["field 'education'", "'phd' is not one of: none, college, bachelor, master, doctor"],
+        id="enum-value-not-allowed",
+    ),
+    pytest.param(
+        "applicant_missing_required.json",
+        ["field 'sex'", "required field is missing"],
+        id="missing-required-field",
+    ),
+    pytest.param(
+        "applicant_float_for_int.json",
+        ["field 'hitech_core_years'", "integer"],
+        id="float-for-int",
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "code", "expected"), FILE_ERRORS)
+def test_score_file_errors(
+    runner: CliRunner, args: list[str], code: int, expected: list[str]
+) -> None:
+    assert_error(run(runner, *args), code, *expected)
+
+
+@pytest.mark.parametrize(("name", "expected"), SCHEME_ERRORS)
+def test_score_scheme_errors(runner: CliRunner, name: str, expected: list[str]) -> None:
+    result = run(runner, "score", EXAMPLE, "--scheme", f"{DATA}/{name}")
+    assert_error(result, ExitCode.SCHEME, f"{DATA}/{name}:", *expected)
+
+
+@pytest.mark.parametrize(("name", "expected"), APPLICANT_ERRORS)
+def test_score_applicant_errors(runner: CliRunner, name: str, expected: list[str]) -> None:
+    result = run(runner, "score", f"{DATA}/{name}")
+    assert_error(result, ExitCode.APPLICANT, f"{DATA}/{name}:", *expected)
+
+
+@pytest.mark.parametrize(("name", "expected"), APPLICANT_ERRORS[:3])
+def test_score_json_errors_go_to_stderr_too(
+    runner: CliRunner, name: str, expected: list[str]
+) -> None:
+    result = run(runner, "score", f"{DATA}/{name}", "--json")
+    assert_error(result, ExitCode.APPLICANT, f"{DATA}/{name}:", *expected)
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("applicant_unknown_scheme.json", ExitCode.SCHEME),
+        ("applicant_missing_scheme_file.json", ExitCode.INPUT_FILE),
+    ],
+    ids=["unknown-name", "missing-file"],
+)
+def test_score_bad_scheme_key_names_the_applicant_file(
+    runner: CliRunner, name: str, code: int
+) -> None:
+    assert_error(run(runner, "score", f"{DATA}/{name}"), code, f"{DATA}/{name}", "scheme")
+
+
+def test_score_without_birth_date_or_id_number(runner: CliRunner) -> None:
+    name = f"{DATA}/applicant_no_birth_date.json"
+    assert_error(run(runner, "score", name), ExitCode.APPLICANT, f"{name}:", "birth_date")
+
+
+def test_score_number_as_birth_date(runner: CliRunner) -> None:
+    name = f"{DATA}/applicant_numeric_birth_date.json"
+    assert_error(run(runner, "score", name), ExitCode.APPLICANT, f"{name}:", "field 'birth_date'")
+
+
+# -- scheme list / show / validate ---------------------------------------------------------------
+
+
+def test_scheme_list(runner: CliRunner) -> None:
+    result = run(runner, "scheme", "list")
+    assert result.exit_code == 0, result.stderr
+    assert "Bundled schemes" in result.stdout
+    assert "beijing-2018" in result.stdout
+
+
+def test_scheme_list_json(runner: CliRunner) -> None:
+    result = run(runner, "scheme", "list", "--json")
+    assert result.exit_code == 0, result.stderr
+    schemes = {s["id"]: s for s in json.loads(result.stdout)}
+    assert schemes["beijing-2018"]["city"] == "北京"
+    assert schemes["beijing-2018"]["year"] == 2018
+    assert schemes["beijing-2018"]["selection"] == "quota"
+    assert all(HEX64.fullmatch(s["sha256"]) for s in schemes.values())
+
+
+def test_scheme_list_hash_matches_score(runner: CliRunner) -> None:
+    listed = json.loads(run(runner, "scheme", "list", "--json").stdout)
+    sha = next(s["sha256"] for s in listed if s["id"] == "beijing-2018")
+    assert score_json(runner, EXAMPLE)["scheme"]["sha256"] == sha
+
+
+def test_scheme_show(runner: CliRunner) -> None:
+    result = run(runner, "scheme", "show", "beijing-2018")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    for label in ("合法稳定就业", "合法稳定住所", "教育背景", "荣誉表彰", "守法记录"):
+        assert label in out
+    assert "Eligibility gates" in out
+    assert "quota 6,000" in out
+
+
+@pytest.mark.parametrize("ref", [BEIJING, "beijing-2018", f"{DATA}/mini.toml"])
+def test_scheme_validate_ok(runner: CliRunner, ref: str) -> None:
+    result = run(runner, "scheme", "validate", ref)
+    assert result.exit_code == 0, result.stderr
+    assert flat(result.stderr).startswith("ok ")
+
+
+@pytest.mark.parametrize(("name", "expected"), SCHEME_ERRORS)
+def test_scheme_validate_broken(runner: CliRunner, name: str, expected: list[str]) -> None:
+    result = run(runner, "scheme", "validate", f"{DATA}/{name}")
+    assert_error(result, ExitCode.SCHEME, f"{DATA}/{name}:", *expected)
+
+
+@pytest.mark.parametrize("command", ["show", "schema", "template"])
+def test_scheme_commands_report_broken_schemes(runner: CliRunner, command: str) -> None:
+    name = f"{DATA}/mini_unknown_key.toml"
+    result = run(runner, "scheme", command, name)
+    assert_error(result, ExitCode.SCHEME, f"{name}:", "indicators[employment].rule.pre")
+
+
+def test_scheme_validate_malformed_toml(runner: CliRunner) -> None:
+    name = f"{DATA}/malformed.toml"
+    result = run(runner, "scheme", "validate", name)
+    assert_error(result, ExitCode.INPUT_FILE, f"{name}:", "not valid TOML")
+
+
+def test_scheme_show_unknown(runner: CliRunner) -> None:
+    result = run(runner, "scheme", "show", "beijing-2099")
+    assert_error(result, ExitCode.SCHEME, "unknown scheme 'beijing-2099'")
+
+
+def test_scheme_validate_reports_every_broken_file(runner: CliRunner) -> None:
+    first, second = f"{DATA}/mini_unknown_key.toml", f"{DATA}/mini_undeclared_source.toml"
+    result = run(runner, "scheme", "validate", first, BEIJING, second)
+    assert result.exit_code == ExitCode.SCHEME
+    assert first in result.stderr and second in result.stderr
+    assert f"ok {BEIJING}" in result.stderr
+
+
+# -- scheme schema / template --------------------------------------------------------------------
+
+
+def test_scheme_schema(runner: CliRunner) -> None:
+    result = run(runner, "scheme", "schema", "beijing-2018")
+    assert result.exit_code == 0, result.stderr
+    schema = json.loads(result.stdout)
+    assert schema["title"] == "Applicant under beijing-2018"
+    assert "social_insurance" in schema["properties"]
+    assert set(schema["required"]) == {"sex", "residence_permit"}
+    assert schema["additionalProperties"] is False
+
+
+@pytest.mark.parametrize(
+    ("scheme", "applicant"),
+    [
+        pytest.param(
+            "template",
+            "examples/applicant-template.json",
+            id="template",
+        ),
+        pytest.param(
+            "beijing-2018",
+            EXAMPLE,
+            id="beijing-2018",
+        ),
+    ],
+)
+def test_scheme_schema_accepts_the_example_applicant(
+    runner: CliRunner, scheme: str, applicant: str
+) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    result = run(runner, "scheme", "schema", scheme)
+    assert result.exit_code == 0, result.stderr
+    example = json.loads((ROOT / applicant).read_text(encoding="utf-8"))
+    assert run(runner, "score", applicant).exit_code == 0  # the CLI itself accepts it
+    jsonschema.validate(example, json.loads(result.stdout))
+
+
+def test_scheme_template(runner: CliRunner) -> None:
+    result = run(runner, "scheme", "template", "beijing-2018")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    header = lines[0].split(",")
+    assert "social_insurance" in header
+    assert header[:4] == ["id_number", "name", "birth_date", "sex"]
