@@ -77,6 +77,13 @@ def _iso_date(value: object) -> object:
     raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
 
 
+def _event_list(value: object) -> object:
+    """Dates as a JSON list, or one text of dates joined by ';' (as in a CSV cell)."""
+    if isinstance(value, str):
+        return [part for part in value.replace(" ", "").split(";") if part]
+    return value
+
+
 def _periods(value: object) -> tuple[periods.Period, ...]:
     return periods.parse_periods(value)
 
@@ -118,6 +125,7 @@ def _field_type(name: str, spec: FieldSpec) -> Any:
     assert spec.type == "events"
     return Annotated[
         tuple[Annotated[dt.date, BeforeValidator(_iso_date)], ...],
+        BeforeValidator(_event_list),
         WithJsonSchema({"type": "array", "items": {"type": "string", "format": "date"}}),
     ]
 

@@ -15,7 +15,7 @@ from hukoucalc import __version__
 from hukoucalc.describe import input_fields, input_text, plural, rule_text, unit_of, value_text
 from hukoucalc.engine.compile import compile_scheme
 from hukoucalc.engine.scalar import evaluate_one
-from hukoucalc.engine.units import format_decimal, to_decimal
+from hukoucalc.engine.units import exact_text, format_decimal, to_decimal
 from hukoucalc.scheme.load import LoadedScheme
 from hukoucalc.scheme.model import Table
 
@@ -125,7 +125,7 @@ def score_record(loaded: LoadedScheme, record: dict[str, Any], *, applicant: str
                     inputs={f: input_text(scheme, f, record.get(f)) for f in fields},
                     counted=counted,
                     rule=rule_text(scheme, part.rule, part.measure, _chosen(part.rule, record)),
-                    points=text(got.points),
+                    points=exact_text(got.points, compiled.unit),
                 )
             )
         bounds = [f"cap {value_text(ind.cap, record)}" if ind.cap is not None else ""]

@@ -92,6 +92,10 @@ def _scale(out: Compiled, name: str, measures: dict[str, Measure]) -> int:
         scale = lcm(*(_scale(out, dep, measures) for dep in m.of))
     else:
         scale = 1
+    if isinstance(m.cap, str):  # a cap keeps the finer of the two scales (see Evaluator.value)
+        scale = lcm(scale, _scale(out, m.cap, measures) if m.cap in measures else out.scales[m.cap])
+    elif m.cap is not None:
+        scale = lcm(scale, _value_den(out, m.cap))
     out.scales[name] = scale
     return scale
 
@@ -115,8 +119,9 @@ def _indicator_den(out: Compiled, ind: Indicator, dens: list[int], origin: str) 
         dens.append(total_den)
     if not terminates(total_den):
         raise SchemeError(
-            f"indicators[{ind.id}]: points come in 1/{total_den}ths of a point, which have no "
-            "exact decimal form; add a 'round' (or 'part_round') saying how they are rounded",
+            f"indicators[{ind.id}]: points can be fractions like 1/{total_den} of a point, "
+            "which have no exact decimal form; add a 'round' (or 'part_round') saying how "
+            "they are rounded",
             where=origin,
         )
     return total_den

@@ -135,12 +135,14 @@ class Evaluator(Generic[V, B]):
             parts[part.id] = PartResult(counted, points, rounded)
             raw = o.add(raw, rounded)
         applies = self.condition(ind.when) if ind.when is not None else o.truth(True)
-        if ind.when is not None:
-            raw = o.where(applies, raw, o.lit(0))
         raw = o.share(raw)
         points, capped = self.clamp(raw, ind.cap, ind.floor)
         if ind.round is not None:
             points = self.round(points, ind.round)
+        if ind.when is not None:  # a line that does not apply scores 0: no cap, no floor
+            raw = o.where(applies, raw, o.lit(0))
+            points = o.where(applies, points, o.lit(0))
+            capped = o.and_(applies, capped)
         return IndicatorResult(parts, applies, raw, o.share(points), capped)
 
     # -- rules --------------------------------------------------------------------------------

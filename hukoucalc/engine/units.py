@@ -65,3 +65,11 @@ def format_decimal(value: Decimal, places: int | None = None) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def exact_text(units: int, unit: int) -> str:
+    """``units / unit`` as exact text: a decimal when it has one, else a fraction ``p/q``."""
+    value = Fraction(units, unit)
+    if terminates(value.denominator):
+        return format_decimal(to_decimal(value.numerator, value.denominator))
+    return f"{value.numerator}/{value.denominator}"

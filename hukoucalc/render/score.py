@@ -13,6 +13,10 @@ from hukoucalc.scorecard import Scorecard, Target
 
 
 def fixed(value: str, places: int) -> str:
+    """A decimal string at fixed places; an exact fraction ("10/3", an unrounded part) as ≈."""
+    if "/" in value:
+        numerator, denominator = value.split("/")
+        return f"≈{Decimal(numerator) / Decimal(denominator):.{places}f}"
     return f"{Decimal(value):.{places}f}"
 
 

@@ -236,6 +236,8 @@ class _Checker:
                 yield f"{at}.measure", f"no measure '{c.measure}'"
             if c.is_ is not None or c.in_ is not None or c.not_in is not None:
                 yield at, "a measure is tested with at_least/at_most/above/below"
+            if c.on_or_after is not None or c.before is not None:
+                yield at, "on_or_after/before test a date field, not a measure"
         if c.field is not None:
             yield from self._field_test(at, c, self.s.fields.get(c.field))
         for key in ("at_least", "at_most", "above", "below"):

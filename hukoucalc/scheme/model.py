@@ -138,6 +138,14 @@ def _check_default(spec: FieldSpec) -> None:
     }.get(spec.type, False)
     if not ok:
         raise ValueError(f"default {default!r} does not fit a {spec.type} field")
+    if isinstance(default, Decimal):
+        exponent = default.normalize().as_tuple().exponent
+        if spec.type == "decimal" and isinstance(exponent, int) and -exponent > (spec.places or 0):
+            raise ValueError(f"default {default} has more than {spec.places} decimal places")
+        if (spec.min is not None and default < spec.min) or (
+            spec.max is not None and default > spec.max
+        ):
+            raise ValueError(f"default {default} is outside min/max")
 
 
 # -- value references and conditions -------------------------------------------------------------

@@ -1,0 +1,86 @@
+"""Selection within the quota, exactly as a scheme declares it, with competition ranks.
+
+* ``quota``: rank eligible applicants by total; everyone whose rank is within the quota is
+  admitted, so all applicants tied at the cut-off score get in (Beijing 2018: 6,019 for 6,000).
+* ``threshold``: every eligible applicant at or above the threshold is admitted (Shanghai 120).
+* ``threshold_then_keys``: at or above the threshold, then ordered by the scheme's keys
+  (Guangzhou: medical-insurance months, then ...); remaining ties share a place; within the
+  quota when there is one.
+
+Ranks are competition ranks ("1224"): rank = 1 + the number of applicants strictly ahead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from math import ceil
+
+import polars as pl
+
+from hukoucalc.scheme.model import Selection
+
+RANK = "rank"
+ADMITTED = "admitted"
+QUALIFIED = "qualified"
+
+
+@dataclass
+class Selected:
+    frame: pl.DataFrame  # the scored frame plus qualified, rank, admitted
+    quota: int | None
+    threshold_units: int | None
+    cutoff_units: int | None  # lowest admitted total
+    ties_at_cutoff: int  # applicants sharing the last admitted rank
+
+
+def competition_rank(frame: pl.DataFrame, keys: list[tuple[str, bool]], pool: str) -> pl.Series:
+    """Competition ranks over rows where ``pool`` is true (null elsewhere), by ``keys``
+    (column, descending), in the frame's own row order."""
+    index = "__idx"
+    ranked = (
+        frame.with_row_index(index)
+        .filter(pl.col(pool))
+        .sort([k for k, _ in keys], descending=[d for _, d in keys])
+    )
+    changed = pl.lit(False)
+    for key, _ in keys:
+        changed = changed | (pl.col(key) != pl.col(key).shift(1)).fill_null(True)
+    position = pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
+    ranked = ranked.select(
+        index, pl.when(changed).then(position).otherwise(None).forward_fill().alias(RANK)
+    )
+    joined = frame.with_row_index(index).join(ranked, on=index, how="left")
+    return joined.sort(index)[RANK]
+
+
+def select(scored: pl.DataFrame, selection: Selection, unit: int, *, quota: int | None) -> Selected:
+    """Add ``qualified``, ``rank`` and ``admitted`` to a scored frame (total in units of 1/unit)."""
+    quota = quota if quota is not None else selection.quota
+    threshold = (
+        ceil(Fraction(selection.threshold) * unit) if selection.threshold is not None else None
+    )
+    qualified = pl.col("eligible")
+    if selection.mode != "quota" and threshold is not None:
+        qualified = qualified & (pl.col("total") >= threshold)
+    frame = scored.with_columns(qualified.alias(QUALIFIED))
+    if selection.mode == "threshold_then_keys":
+        keys = [(f"key:{k.measure}", k.order == "desc") for k in selection.keys]
+        frame = frame.with_columns(competition_rank(frame, keys, QUALIFIED))
+    else:
+        frame = frame.with_columns(competition_rank(frame, [("total", True)], "eligible"))
+    admitted = pl.col(QUALIFIED)
+    if quota is not None:
+        admitted = admitted & (pl.col(RANK) <= quota)
+    frame = frame.with_columns(admitted.fill_null(False).alias(ADMITTED))
+    chosen = frame.filter(pl.col(ADMITTED))
+    cutoff = chosen["total"].min() if chosen.height else None
+    last_rank = chosen[RANK].max() if chosen.height else None
+    ties = int(chosen.filter(pl.col(RANK) == last_rank).height) if chosen.height else 0
+    return Selected(
+        frame=frame,
+        quota=quota,
+        threshold_units=threshold,
+        cutoff_units=int(cutoff) if cutoff is not None else None,  # type: ignore[arg-type]
+        ties_at_cutoff=ties,
+    )
