@@ -7,7 +7,9 @@ left out of the ranking, while the other rows go on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -21,7 +23,15 @@ _TRUE = ["true", "1", "yes", "y", "t", "是", "有"]
 _FALSE = ["false", "0", "no", "n", "f", "否", "无"]
 _MONTH = r"\d{4}-\d{2}"
 _PERIODS = rf"^({_MONTH}(\.\.{_MONTH})?)(;{_MONTH}(\.\.{_MONTH})?)*;?$"
-_ENC = 100_000  # an interval (s, e) packed as s * _ENC + e, to sort with one key
+
+
+@dataclass
+class Parsed:
+    """A field's typed columns and error, and intermediate columns to compute first (stages)."""
+
+    typed: list[pl.Expr]
+    error: Checks
+    stages: list[list[pl.Expr]] = field(default_factory=list)
 
 
 @dataclass
@@ -39,61 +49,96 @@ def _cell(name: str) -> pl.Expr:
     return pl.when(text == "").then(None).otherwise(text)
 
 
-def _fail(condition: pl.Expr, reason: pl.Expr | str) -> pl.Expr:
-    reason_expr = pl.lit(reason) if isinstance(reason, str) else reason
-    return pl.when(condition).then(reason_expr).otherwise(None)
+@dataclass
+class Check:
+    """A test for a bad cell, and the reason shown when it fails (built for bad rows only)."""
+
+    bad: pl.Expr
+    reason: pl.Expr | str
 
 
-def _first_error(*errors: pl.Expr) -> pl.Expr:
-    return pl.coalesce(*errors) if len(errors) > 1 else errors[0]
+Checks = list[Check]
 
 
-def parse_field(name: str, spec: FieldSpec) -> tuple[list[pl.Expr], pl.Expr]:
-    """Typed expressions (aliased) and an error expression (null when the cell is fine)."""
-    cell = _cell(name)
-    missing = _fail(cell.is_null(), "required field is missing") if spec.required else None
-    typed, error = _PARSERS[spec.type](name, spec, cell)
-    if missing is not None:
-        error = _first_error(missing, error)
-    return typed, error.alias(name)
+def _fail(condition: pl.Expr, reason: pl.Expr | str) -> Checks:
+    return [Check(condition, reason)]
 
 
-def _text(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], pl.Expr]:
+def _first_error(*errors: Checks) -> Checks:
+    return [check for checks in errors for check in checks]
+
+
+def _any_bad(checks: Checks) -> pl.Expr:
+    """Cheap: one boolean per row, no text (the reasons are built for the bad rows only)."""
+    if not checks:
+        return pl.lit(False)
+    return pl.any_horizontal(c.bad.fill_null(False) for c in checks)
+
+
+def _reason(checks: Checks) -> pl.Expr:
+    """The first failing check's reason."""
+    out: pl.Expr = pl.lit(None, dtype=pl.String)
+    for check in reversed(checks):
+        reason = pl.lit(check.reason) if isinstance(check.reason, str) else check.reason
+        out = pl.when(check.bad.fill_null(False)).then(reason).otherwise(out)
+    return out
+
+
+def _text(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], Checks]:
     value = cell if spec.default is None else cell.fill_null(pl.lit(str(spec.default)))
-    return [value.alias(name)], pl.lit(None, dtype=pl.String)
+    return [value.alias(name)], []
 
 
-def _id_number(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], pl.Expr]:
-    text = cell.str.to_uppercase()
-    shape = text.str.contains(r"^\d{17}[\dX]$")
-    born = text.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
-    total: pl.Expr = pl.lit(0, dtype=pl.Int32)
-    for i, weight in enumerate(_WEIGHTS):
-        total = total + text.str.slice(i, 1).cast(pl.Int32, strict=False) * weight
-    expected = (total % 11).replace_strict(dict(enumerate(_CHECK)), return_dtype=pl.String)
+def _id_number(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
+    tmp = f"~{name}"
+    text = pl.col(f"{tmp}text")
+    stage1 = [cell.str.to_uppercase().alias(f"{tmp}text")]
+    chunks = ((0, 6), (6, 6), (12, 5))  # three integer casts, then arithmetic on digits
+    stage2 = [
+        text.str.slice(start, size).cast(pl.Int64, strict=False).alias(f"{tmp}c{start}")
+        for start, size in chunks
+    ]
+    stage2.append(text.str.slice(6, 8).str.to_date("%Y%m%d", strict=False).alias(f"{name}#born"))
+    total: pl.Expr = pl.lit(0, dtype=pl.Int64)
+    for start, size in chunks:
+        chunk = pl.col(f"{tmp}c{start}")
+        for j in range(size):
+            total = total + chunk // 10 ** (size - 1 - j) % 10 * _WEIGHTS[start + j]
+    stage3 = [
+        (total % 11)
+        .replace_strict(dict(enumerate(_CHECK)), return_dtype=pl.String)
+        .alias(f"{tmp}check")
+    ]
+    born, expected = pl.col(f"{name}#born"), pl.col(f"{tmp}check")
     error = _first_error(
-        _fail(cell.is_not_null() & ~shape, "ID number: 17 digits then a digit or X expected"),
+        _fail(
+            cell.is_not_null() & ~text.str.contains(r"^[0-9]{17}[0-9X]$"),
+            "ID number: 17 digits then a digit or X expected",
+        ),
         _fail(cell.is_not_null() & born.is_null(), "ID number: no valid birth date in it"),
+        _fail(
+            cell.is_not_null() & (born > pl.lit(dt.date.today())),
+            "ID number: the birth date is in the future",
+        ),
         _fail(
             cell.is_not_null() & (text.str.slice(17, 1) != expected),
             pl.format("ID number: check character should be {}", expected),
         ),
     )
-    return [text.alias(name), born.alias(f"{name}#born")], error
+    return Parsed([text.alias(name), born], error, [stage1, stage2, stage3])
 
 
-def _date(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], pl.Expr]:
-    value = cell.str.to_date("%Y-%m-%d", strict=False)
-    ok = cell.str.contains(r"^\d{4}-\d{2}-\d{2}$")
+def _date(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
+    value = pl.col(name)
     error = _fail(
-        cell.is_not_null() & (value.is_null() | ~ok),
+        cell.is_not_null() & (value.is_null() | ~cell.str.contains(r"^\d{4}-\d{2}-\d{2}$")),
         pl.format("{} is not a date (YYYY-MM-DD)", cell),
     )
-    return [value.alias(name)], error
+    return Parsed([value], error, [[cell.str.to_date("%Y-%m-%d", strict=False).alias(name)]])
 
 
-def _bool(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], pl.Expr]:
-    low = cell.str.to_lowercase()
+def _bool(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
+    low = pl.col(f"~{name}low")
     default = bool(spec.default) if spec.default is not None else False
     value = (
         pl.when(low.is_in(_TRUE))
@@ -106,20 +151,21 @@ def _bool(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], pl.
         cell.is_not_null() & ~low.is_in(_TRUE + _FALSE),
         pl.format("{} is not true/false (also 1/0, yes/no, 是/否)", cell),
     )
-    return [value.alias(name)], error
+    return Parsed([value.alias(name)], error, [[cell.str.to_lowercase().alias(f"~{name}low")]])
 
 
-def _int(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], pl.Expr]:
-    ok = cell.str.contains(r"^[+-]?\d{1,15}$")
+def _int(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
+    ok = pl.col(f"~{name}ok")
     value = pl.when(ok).then(cell.cast(pl.Int64, strict=False)).otherwise(None)
     if spec.default is not None:
         value = pl.when(cell.is_null()).then(pl.lit(int(spec.default))).otherwise(value)
     errors = [_fail(cell.is_not_null() & ~ok, pl.format("{} is not a whole number", cell))]
-    errors += _range(value, spec, 1)
-    return [value.alias(name)], _first_error(*errors)
+    errors += _range(pl.col(name), spec, 1)
+    stages = [[cell.str.contains(r"^[+-]?\d{1,15}$").alias(f"~{name}ok")], [value.alias(name)]]
+    return Parsed([pl.col(name)], _first_error(*errors), stages)
 
 
-def _decimal(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], pl.Expr]:
+def _decimal(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], Checks]:
     places = spec.places or 0
     pattern = rf"^[+-]?\d{{1,15}}(\.\d{{0,{places}}})?$" if places else r"^[+-]?\d{1,15}$"
     ok = cell.str.contains(pattern)
@@ -147,7 +193,7 @@ def _decimal(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], 
     return [value.alias(name)], _first_error(*errors)
 
 
-def _range(value: pl.Expr, spec: FieldSpec, scale: int) -> list[pl.Expr]:
+def _range(value: pl.Expr, spec: FieldSpec, scale: int) -> list[Checks]:
     out = []
     if spec.min is not None:
         out.append(_fail(value < int(spec.min * scale), f"below the minimum {spec.min}"))
@@ -156,7 +202,7 @@ def _range(value: pl.Expr, spec: FieldSpec, scale: int) -> list[pl.Expr]:
     return out
 
 
-def _enum(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], pl.Expr]:
+def _enum(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
     values = spec.values or {}
     by_label = {label: code for code, label in values.items()}
     code = (
@@ -168,12 +214,13 @@ def _enum(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], pl.
         code = pl.when(cell.is_null()).then(pl.lit(str(spec.default))).otherwise(code)
     allowed = ", ".join(values)
     error = _fail(
-        cell.is_not_null() & code.is_null(), pl.format(f"{{}} is not one of: {allowed}", cell)
+        cell.is_not_null() & pl.col(name).is_null(),
+        pl.format(f"{{}} is not one of: {allowed}", cell),
     )
-    return [code.alias(name)], error
+    return Parsed([pl.col(name)], error, [[code.alias(name)]])
 
 
-def _events(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], pl.Expr]:
+def _events(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], Checks]:
     parts = (
         cell.fill_null("")
         .str.replace_all(r"\s", "")
@@ -189,116 +236,190 @@ def _events(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], p
     return [dates.alias(name)], error
 
 
-def _periods_raw(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], pl.Expr]:
-    """First pass: packed, sorted intervals per cell (expanded by :func:`expand_periods`)."""
-    text = cell.fill_null("").str.replace_all(r"\s", "")
-    ok = (text == "") | text.str.contains(_PERIODS)
-    items = text.str.split(";").list.eval(pl.element().filter(pl.element() != ""))
-    first = pl.element().str.slice(0, 7)
-    last = pl.element().str.slice(-7, 7)
-
-    def ordinal(month: pl.Expr) -> pl.Expr:
-        year = month.str.slice(0, 4).cast(pl.Int64, strict=False)
-        return year * 12 + month.str.slice(5, 2).cast(pl.Int64, strict=False) - 1
-
-    def month_ok(month: pl.Expr) -> pl.Expr:
-        number = month.str.slice(5, 2).cast(pl.Int64, strict=False)
-        return (number >= 1) & (number <= 12)
-
-    packed = items.list.eval(ordinal(first) * _ENC + ordinal(last)).list.sort()
-    months_ok = items.list.eval(month_ok(first) & month_ok(last)).list.all()
-    ordered = items.list.eval(ordinal(last) >= ordinal(first)).list.all()
+def _periods(name: str, cell: pl.Expr, width: int) -> Parsed:
+    """K = ``width`` (start, end) month-ordinal pairs, padded with the empty interval, plus a
+    ``<name>#clean`` flag: false where the periods overlap or are out of order (merged later).
+    Intermediate columns (``~<name>...``) are computed once, stage by stage."""
+    tmp = f"~{name}"
+    text = cell.fill_null("").str.replace_all(" ", "", literal=True)
+    stage1 = [
+        ((text == "") | text.str.contains(_PERIODS)).alias(f"{tmp}ok"),
+        text.str.split_exact(";", max(width - 1, 0)).alias(f"{tmp}parts"),
+    ]
+    ok = pl.col(f"{tmp}ok")
+    stage2, stage3 = [], []
+    for k in range(width):
+        part = pl.col(f"{tmp}parts").struct.field(f"field_{k}")
+        first, last = part.str.slice(0, 7), part.str.slice(-7, 7)
+        stage2 += [
+            (ok & part.is_not_null() & (part != "")).alias(f"{tmp}p{k}"),
+            _ordinal(first).alias(f"{tmp}s{k}"),
+            _ordinal(last).alias(f"{tmp}e{k}"),
+            (_month_ok(first) & _month_ok(last)).alias(f"{tmp}m{k}"),
+        ]
+    months_ok, ordered, clean = pl.lit(True), pl.lit(True), pl.lit(True)
+    for k in range(width):
+        present, s, e = pl.col(f"{tmp}p{k}"), pl.col(f"{tmp}s{k}"), pl.col(f"{tmp}e{k}")
+        months_ok = months_ok & (~present | pl.col(f"{tmp}m{k}"))
+        ordered = ordered & (~present | (e >= s))
+        if k:
+            clean = clean & (~present | (s > pl.col(f"{tmp}e{k - 1}")))
+    stage3 += [months_ok.alias(f"{tmp}months"), ordered.alias(f"{tmp}ordered")]
+    valid = ok & pl.col(f"{tmp}months") & pl.col(f"{tmp}ordered")
+    typed: list[pl.Expr] = []
+    for k in range(width):
+        keep = valid & pl.col(f"{tmp}p{k}")
+        s, e = pl.col(f"{tmp}s{k}"), pl.col(f"{tmp}e{k}")
+        typed.append(
+            pl.when(keep).then(s).otherwise(EMPTY_START).cast(pl.Int32).alias(start_col(name, k))
+        )
+        typed.append(
+            pl.when(keep).then(e).otherwise(EMPTY_END).cast(pl.Int32).alias(end_col(name, k))
+        )
+    typed.append((clean | ~valid).alias(f"{name}#clean"))
+    months, ordered_col = pl.col(f"{tmp}months"), pl.col(f"{tmp}ordered")
     error = _first_error(
         _fail(~ok, pl.format("{} is not a list of periods (YYYY-MM..YYYY-MM;...)", cell)),
-        _fail(ok & ~months_ok, pl.format("{}: a month is not 01-12", cell)),
-        _fail(ok & months_ok & ~ordered, pl.format("{}: a period ends before it starts", cell)),
+        _fail(ok & ~months, pl.format("{}: a month is not 01-12", cell)),
+        _fail(ok & months & ~ordered_col, pl.format("{}: a period ends before it starts", cell)),
     )
-    return [pl.when(ok & months_ok & ordered).then(packed).otherwise(None).alias(name)], error
+    return Parsed(typed, error, [stage1, stage2, stage3])
 
 
-_PARSERS = {
-    "text": _text,
-    "id_number": _id_number,
-    "date": _date,
-    "bool": _bool,
-    "int": _int,
-    "decimal": _decimal,
-    "enum": _enum,
-    "events": _events,
-    "periods": _periods_raw,
-}
+def _ordinal(month: pl.Expr) -> pl.Expr:
+    year = month.str.slice(0, 4).cast(pl.Int64, strict=False)
+    return year * 12 + month.str.slice(5, 2).cast(pl.Int64, strict=False) - 1
 
 
-def _merge_packed(packed: list[int] | None) -> list[int]:
-    """Merge overlapping packed intervals of one cell (the rare rows that need it)."""
+def _month_ok(month: pl.Expr) -> pl.Expr:
+    number = month.str.slice(5, 2).cast(pl.Int64, strict=False)
+    return ((number >= 1) & (number <= 12)).fill_null(False)
+
+
+_PARSERS = {"text": _text, "decimal": _decimal, "events": _events}
+_STAGED = {"id_number": _id_number, "date": _date, "bool": _bool, "int": _int, "enum": _enum}
+
+
+def _merge_rows(frame: pl.DataFrame, name: str, width: int) -> pl.DataFrame:
+    """Sort and merge the periods of the (rare) rows whose periods overlap or are unordered."""
     from hukoucalc.periods import merge  # noqa: PLC0415
 
-    pairs = [(p // _ENC, p % _ENC) for p in packed or []]
-    return [s * _ENC + e for s, e in merge(pairs)]
-
-
-def expand_periods(frame: pl.DataFrame, name: str) -> tuple[pl.DataFrame, int]:
-    """Replace the packed list column ``name`` by K sorted, disjoint (start, end) pairs."""
-    packed = pl.col(name)
-    width = int(frame.select(packed.list.len().max()).item() or 0)
-    overlap = pl.lit(False)
-    for k in range(1, width):
-        prev_end = packed.list.get(k - 1, null_on_oob=True) % _ENC
-        start = packed.list.get(k, null_on_oob=True) // _ENC
-        overlap = overlap | (start <= prev_end).fill_null(False)
-    needs = frame.select(overlap.any()).item() if width > 1 else False
-    if needs:
-        merged = packed.map_elements(_merge_packed, return_dtype=pl.List(pl.Int64))
-        frame = frame.with_columns(pl.when(overlap).then(merged).otherwise(packed).alias(name))
-        width = int(frame.select(packed.list.len().max()).item() or 0)
-    pairs = []
-    for k in range(width):
-        item = packed.list.get(k, null_on_oob=True)
-        pairs.append((item // _ENC).fill_null(EMPTY_START).cast(pl.Int32).alias(start_col(name, k)))
-        pairs.append((item % _ENC).fill_null(EMPTY_END).cast(pl.Int32).alias(end_col(name, k)))
-    return frame.with_columns(pairs).drop(name), width
+    flag = f"{name}#clean"
+    columns = [c for k in range(width) for c in (start_col(name, k), end_col(name, k))]
+    dirty = frame.filter(~pl.col(flag)).select(ROW, *columns)
+    if dirty.height == 0:
+        return frame.drop(flag)
+    fixed: dict[str, list[int]] = {column: [] for column in columns}
+    for row in dirty.iter_rows():
+        pairs = [(row[1 + 2 * k], row[2 + 2 * k]) for k in range(width)]
+        merged = merge(p for p in pairs if p[0] <= p[1])
+        merged += [(EMPTY_START, EMPTY_END)] * (width - len(merged))
+        for k, (s, e) in enumerate(merged):
+            fixed[start_col(name, k)].append(s)
+            fixed[end_col(name, k)].append(e)
+    patch = pl.DataFrame({ROW: dirty[ROW], **fixed}).cast(dict.fromkeys(columns, pl.Int32))
+    return frame.update(patch, on=ROW).drop(flag)
 
 
 def type_batch(raw: pl.DataFrame, scheme: Scheme) -> Typed:
     """Typed columns and cell errors for a frame of text cells (ROW plus one column a field)."""
+    period_fields = [n for n, spec in scheme.fields.items() if spec.type == "periods"]
+    widths = _widths(raw, period_fields)
     typed_exprs: list[pl.Expr] = [pl.col(ROW)]
-    error_exprs: list[pl.Expr] = []
+    parsed: dict[str, Parsed] = {}
     for name, spec in scheme.fields.items():
-        typed, error = parse_field(name, spec)
-        typed_exprs += typed
-        error_exprs.append(error)
-    frame = raw.select(typed_exprs)
-    errors = raw.select(pl.col(ROW), *error_exprs)
-    frame, errors = _agreement(frame, scheme, errors)
-    long = (
-        errors.unpivot(index=ROW, variable_name="column", value_name="reason")
-        .filter(pl.col("reason").is_not_null())
-        .join(
-            raw.unpivot(index=ROW, variable_name="column", value_name="value"),
-            on=[ROW, "column"],
-            how="left",
-        )
-        .select(ROW, "column", "value", "reason")
-    )
-    widths: dict[str, int] = {}
-    for name, spec in scheme.fields.items():
+        cell = pl.col(f"~{name}")  # the stripped text, computed once (stage 0)
         if spec.type == "periods":
-            frame, widths[name] = expand_periods(frame, name)
-    return Typed(frame=frame, widths=widths, errors=long)
+            one = _periods(name, cell, widths[name])
+        elif spec.type in _STAGED:
+            one = _STAGED[spec.type](name, spec, cell)
+        else:
+            one = Parsed(*_PARSERS[spec.type](name, spec, cell))
+        if spec.required:
+            one.error = _fail(cell.is_null(), "required field is missing") + one.error
+        one.stages = [[_cell(name).alias(f"~{name}")], *one.stages]
+        parsed[name] = one
+        typed_exprs += one.typed
+    bad = [_any_bad(one.error).alias(f"!{name}") for name, one in parsed.items()]
+    checked = _staged(raw.lazy(), parsed.values()).select(*typed_exprs, *bad).collect()
+    flags = [f"!{name}" for name in parsed]
+    frame = checked.drop(flags)
+    errors = [_reasons(checked, pl.col(f"!{name}"), raw, name, one) for name, one in parsed.items()]
+    frame, agreement = _agreement(frame, scheme)
+    errors += [
+        _reasons(frame, _any_bad(checks), frame, name, Parsed([], checks))
+        for name, checks in agreement.items()
+    ]
+    for name in period_fields:
+        frame = _merge_rows(frame, name, widths[name])
+    found = [e for e in errors if e is not None]
+    return Typed(frame=frame, widths=widths, errors=_long_errors(found, raw))
 
 
-def _agreement(
-    frame: pl.DataFrame, scheme: Scheme, errors: pl.DataFrame
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _staged(lazy: pl.LazyFrame, parsed: Iterable[Parsed]) -> pl.LazyFrame:
+    """The intermediate columns of the fields' parsers, stage by stage."""
+    stages: dict[int, list[pl.Expr]] = {}
+    for one in parsed:
+        for n, stage in enumerate(one.stages):
+            stages.setdefault(n, []).extend(stage)
+    for n in sorted(stages):
+        lazy = lazy.with_columns(stages[n])
+    return lazy
+
+
+def _reasons(
+    rows: pl.DataFrame, bad: pl.Expr, base: pl.DataFrame, name: str, one: Parsed
+) -> pl.DataFrame | None:
+    """Reasons for the rows where ``bad`` holds, computed on those rows of ``base`` only."""
+    bad_rows = rows.filter(bad).select(ROW)
+    if bad_rows.height == 0:
+        return None
+    subset = base.lazy().join(bad_rows.lazy(), on=ROW, how="semi")
+    return (
+        _staged(subset, [one])
+        .select(ROW, pl.lit(name).alias("column"), _reason(one.error).alias("reason"))
+        .collect()
+    )
+
+
+def _widths(raw: pl.DataFrame, names: list[str]) -> dict[str, int]:
+    """How many periods the fullest cell of each period column holds."""
+    if not names or raw.height == 0:
+        return dict.fromkeys(names, 0)
+    counts = raw.select(
+        (pl.col(n).str.count_matches(";", literal=True).fill_null(0) + 1).max().alias(n)
+        for n in names
+    )
+    return {n: int(counts[n][0]) for n in names}
+
+
+def _long_errors(found: list[pl.DataFrame], raw: pl.DataFrame) -> pl.DataFrame:
+    """One line per bad cell: row, column, value as given, reason (first failing check)."""
+    empty = pl.DataFrame(
+        schema={ROW: pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
+    )
+    if not found:
+        return empty
+    lines = pl.concat(found).unique([ROW, "column"], keep="first", maintain_order=True)
+    values = [
+        lines.filter(pl.col("column") == column)
+        .join(raw.select(ROW, pl.col(column).cast(pl.String).alias("value")), on=ROW, how="left")
+        .select(ROW, "column", "value", "reason")
+        for column in lines["column"].unique(maintain_order=True).to_list()
+    ]
+    return pl.concat([empty, *values])
+
+
+def _agreement(frame: pl.DataFrame, scheme: Scheme) -> tuple[pl.DataFrame, dict[str, Checks]]:
     """Birth date and sex must agree with the ID number; the birth date is filled from it; a
     birth date that an age measure needs must be there."""
-    checks: dict[str, list[pl.Expr]] = {}
+    checks: dict[str, Checks] = {}
     ids = [n for n, s in scheme.fields.items() if s.type == "id_number"]
     if ids:
         born = pl.col(f"{ids[0]}#born")
         if "birth_date" in scheme.fields:
             given = pl.col("birth_date")
-            checks.setdefault("birth_date", []).append(
+            checks.setdefault("birth_date", []).extend(
                 _fail(
                     given.is_not_null() & born.is_not_null() & (given != born),
                     pl.format("disagrees with the ID number ({})", born.cast(pl.String)),
@@ -308,7 +429,7 @@ def _agreement(
             odd = pl.col(ids[0]).str.slice(16, 1).cast(pl.Int32, strict=False) % 2 == 1
             from_id = pl.when(odd).then(pl.lit("male")).otherwise(pl.lit("female"))
             sex = pl.col("sex")
-            checks.setdefault("sex", []).append(
+            checks.setdefault("sex", []).extend(
                 _fail(
                     sex.is_in(["male", "female"]) & born.is_not_null() & (sex != from_id),
                     pl.format("'{}' disagrees with the ID number", sex),
@@ -319,22 +440,10 @@ def _agreement(
             frame = frame.with_columns(
                 pl.coalesce(pl.col(birth), pl.col(f"{ids[0]}#born")).alias(birth)
             )
-        checks.setdefault(birth, []).append(
+        checks.setdefault(birth, []).extend(
             _fail(pl.col(birth).is_null(), "needed for age: give it, or a valid ID number")
         )
-    if checks:
-        found = frame.select(
-            pl.col(ROW),
-            *(_first_error(*exprs).alias(f"{name}#chk") for name, exprs in checks.items()),
-        )
-        errors = (
-            errors.join(found, on=ROW, how="left")
-            .with_columns(
-                pl.coalesce(pl.col(name), pl.col(f"{name}#chk")).alias(name) for name in checks
-            )
-            .drop([f"{name}#chk" for name in checks])
-        )
-    return frame, errors
+    return frame, checks
 
 
 def _birth_fields(scheme: Scheme) -> list[str]:

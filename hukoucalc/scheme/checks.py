@@ -88,6 +88,8 @@ class _Checker:
             yield from self._value(f"groups[{group.id}].cap", group.cap)
         for gate in s.gates:
             yield from self._condition(f"gates[{gate.id}].require", gate.require)
+        if s.selection.registration is not None:
+            yield from self._field("selection.registration", s.selection.registration, "enum")
         for n, key in enumerate(s.selection.keys):
             if key.measure not in self.quantities:
                 yield f"selection.keys[{n}].measure", f"no measure or number field '{key.measure}'"

@@ -462,6 +462,9 @@ class Selection(_Strict):
     quota: int | None = Field(None, ge=0)
     threshold: Num | None = None
     keys: list[RankKey] = []
+    registration: Ident | None = Field(
+        None, description="enum field saying where an admitted applicant's hukou may be registered"
+    )
     source: str
     note: str | None = None
 

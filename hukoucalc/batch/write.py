@@ -1,0 +1,52 @@
+"""Writing results: atomically (never a half-written file), Excel-safe CSV or JSON Lines.
+
+CSV is UTF-8 with a byte-order mark, so Excel opens Chinese text correctly. A text cell that a
+spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
+return) is neutralised with a leading apostrophe; numbers, negative points included, stay numbers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import polars as pl
+
+from hukoucalc.errors import OutputError
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(columns: Iterable[str]) -> list[pl.Expr]:
+    """Text columns made safe for spreadsheets."""
+    pattern = "^[" + "".join("\\" + c if c in "-+" else c for c in FORMULA_START) + "]"
+    return [
+        pl.when(pl.col(c).str.contains(pattern))
+        .then(pl.concat_str(pl.lit("'"), pl.col(c)))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in columns
+    ]
+
+
+def write_atomically(frame: pl.DataFrame, path: Path, fmt: str) -> None:
+    """Write to a temporary file beside ``path``, then rename it into place."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError("the folder does not exist", where=str(path))
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    os.close(fd)
+    try:
+        if fmt == "jsonl":
+            frame.write_ndjson(temp)
+        else:
+            frame.write_csv(temp, include_bom=True)
+        os.replace(temp, path)
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror or exc}", where=str(path)) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)

@@ -1,0 +1,54 @@
+"""The ``rank`` summary: counts, cut-off, ties, and a histogram with the cut-off marked."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from hukoucalc.ranking import RankSummary
+
+BAR = 40
+
+
+def render_summary(summary: RankSummary, console: Console) -> None:
+    table = Table(
+        title=f"Ranking under {summary.scheme['id']}", title_justify="left", show_header=False
+    )
+    table.add_column("")
+    table.add_column("", justify="right")
+    quota = f"{summary.quota:,}" if summary.quota is not None else "—"
+    rows = [
+        ("rows read", f"{summary.rows:,}"),
+        ("invalid (see the errors file)", f"{summary.invalid:,}"),
+        ("ineligible", f"{summary.ineligible:,}"),
+        ("eligible", f"{summary.eligible:,}"),
+    ]
+    if summary.threshold is not None:
+        rows.append((f"at or above the threshold {summary.threshold}", f"{summary.qualified:,}"))
+    rows += [
+        ("quota", quota),
+        ("admitted", f"[bold]{summary.admitted:,}[/]"),
+        ("cut-off score (lowest admitted)", summary.cutoff or "—"),
+        ("admitted at the last place (ties)", f"{summary.ties_at_cutoff:,}"),
+    ]
+    for label, value in rows:
+        table.add_row(label, value)
+    console.print(table)
+    if summary.histogram:
+        most = max(b.count for b in summary.histogram) or 1
+        hist = Table(title="Eligible applicants by total", title_justify="left", box=None)
+        hist.add_column("total", justify="right")
+        hist.add_column("count", justify="right")
+        hist.add_column("")
+        for b in summary.histogram:
+            bar = "█" * max(1 if b.count else 0, round(b.count * BAR / most))
+            mark = " ◀ cut-off" if b.cutoff else ""
+            hist.add_row(f"{b.low}–<{b.high}", f"{b.count:,}", f"{bar}[bold]{mark}[/]")
+        console.print(hist)
+    console.print(
+        f"[dim]scheme sha256 {summary.scheme['sha256'][:12]} · input sha256 "
+        f"{summary.input['sha256'][:12]} ({summary.input['encoding']})[/]"
+    )
+    for what, path in (("ranked list", summary.output), ("bad rows", summary.errors)):
+        if path:
+            console.print(f"{what} written to {path}")
