@@ -83,6 +83,8 @@ def score_json(runner: CliRunner, *args: str | Path) -> Any:
 COMMANDS = [
     [],
     ["score"],
+    ["rank"],
+    ["synth"],
     ["scheme"],
     ["scheme", "list"],
     ["scheme", "show"],
