@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from hukoucalc import __version__
 from hukoucalc.batch.fields import ROW, type_batch
 from hukoucalc.batch.read import read_batch
-from hukoucalc.batch.score import decimal_text, score_batch
+from hukoucalc.batch.score import decimal_column, score_batch
 from hukoucalc.batch.select import ADMITTED, QUALIFIED, RANK, select
 from hukoucalc.batch.write import neutralise, write_atomically
 from hukoucalc.engine.compile import compile_scheme
@@ -185,13 +185,13 @@ def _publishable(
     columns: list[pl.Expr] = [pl.col(RANK).cast(pl.String).fill_null("").alias("rank")]
     columns += [pl.col(n).fill_null("") for n in ("id_number", "name") if n in scheme.fields]
     columns += [
-        decimal_text(pl.col(f"ind:{i.id}"), unit, places).alias(i.id) for i in scheme.indicators
+        decimal_column(pl.col(f"ind:{i.id}"), unit, places).alias(i.id) for i in scheme.indicators
     ]
     columns += [
-        decimal_text(pl.col(f"grp:{g.id}"), unit, places).alias(g.id) for g in scheme.groups
+        decimal_column(pl.col(f"grp:{g.id}"), unit, places).alias(g.id) for g in scheme.groups
     ]
     columns += [
-        decimal_text(pl.col("total"), unit, places).alias("total"),
+        decimal_column(pl.col("total"), unit, places).alias("total"),
         pl.col("eligible").cast(pl.String),
         pl.col(ADMITTED).cast(pl.String).alias("admitted"),
         reason.alias("reason"),
@@ -211,9 +211,7 @@ def _publishable(
     ordered = frame.sort(
         order, descending=[False, True] + [False] * (len(order) - 2), nulls_last=True
     )
-    out = ordered.select(columns)
-    text_columns = [c for c in ("id_number", "name", "reason", "registration") if c in out.columns]
-    return out.with_columns(neutralise(text_columns))
+    return ordered.select(columns)
 
 
 def _histogram(frame: pl.DataFrame, unit: int, cutoff: int | None, width: int = 5) -> list[Bin]:
@@ -245,7 +243,13 @@ def write_results(
 ) -> None:
     """Write the ranked list and the bad rows (each atomically)."""
     if output is not None:
-        write_atomically(result.ranked, output, fmt)
+        ranked = result.ranked
+        if fmt == "csv":
+            text = [
+                c for c in ("id_number", "name", "reason", "registration") if c in ranked.columns
+            ]
+            ranked = ranked.with_columns(neutralise(text))
+        write_atomically(ranked, output, fmt)
         result.summary.output = str(output)
     if errors_path is not None:
         safe = result.errors.with_columns(neutralise(["value", "reason"]))

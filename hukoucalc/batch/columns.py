@@ -30,9 +30,9 @@ class ColumnOps(Ops[pl.Expr, pl.Expr]):
     """Builds expressions over ``frame``; shared values are materialised as columns."""
 
     def __init__(self, frame: pl.DataFrame, widths: dict[str, int]) -> None:
-        self.frame = frame
+        self.frame = frame.lazy()  # shared values are added as columns, run once at the end
+        self.schema = frame.schema
         self.widths = widths  # K per period field
-        self._pending: list[pl.Expr] = []
         self._count = 0
 
     # -- materialising ------------------------------------------------------------------------
@@ -98,7 +98,7 @@ class ColumnOps(Ops[pl.Expr, pl.Expr]):
 
     def number(self, field: str, scale: int) -> pl.Expr:
         column = pl.col(field)
-        if self.frame.schema[field] == pl.Boolean:
+        if self.schema[field] == pl.Boolean:
             column = column.cast(pl.Int64)
         return column.fill_null(0)
 

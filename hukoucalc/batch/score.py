@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import polars as pl
 
@@ -37,8 +38,18 @@ def score_batch(typed: Typed, compiled: Compiled) -> Scored:
     for measure, (value, scale) in ev.keys.items():
         outputs.append(value.alias(f"key:{measure}"))
         del scale
-    frame = ops.frame.select(outputs)
+    frame = ops.frame.select(outputs).collect()
     return Scored(frame=frame, unit=compiled.unit, places=compiled.places)
+
+
+def decimal_column(units: pl.Expr, unit: int, places: int) -> pl.Expr:
+    """Exact polars Decimal of ``units / unit`` with ``places`` decimals (written as plain
+    numbers by write_csv, ~2.5x faster than building text)."""
+    scaled: pl.Expr = units * 10**places // unit  # exact: shown values terminate within places
+    if places == 0:
+        return scaled.cast(pl.Decimal(38, 0))
+    step = pl.lit(Decimal(1).scaleb(-places), dtype=pl.Decimal(38, places))
+    return (scaled.cast(pl.Decimal(38, places)) * step).cast(pl.Decimal(38, places))
 
 
 def decimal_text(units: pl.Expr, unit: int, places: int) -> pl.Expr:

@@ -40,8 +40,9 @@ def write_atomically(frame: pl.DataFrame, path: Path, fmt: str) -> None:
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     os.close(fd)
     try:
-        if fmt == "jsonl":
-            frame.write_ndjson(temp)
+        if fmt == "jsonl":  # exact decimals as strings: JSON numbers are read as floats
+            decimals = [c for c, t in frame.schema.items() if isinstance(t, pl.Decimal)]
+            frame.with_columns(pl.col(decimals).cast(pl.String)).write_ndjson(temp)
         else:
             frame.write_csv(temp, include_bom=True)
         os.replace(temp, path)
