@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
@@ -32,6 +33,7 @@ from hukoucalc.errors import ApplicantError, InputFileError
 from hukoucalc.scheme.model import AgeMeasure, FieldSpec, Scheme
 
 META_KEYS = ("scheme", "comment")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MONTHS = r"[0-9]{4}-[0-9]{2}(\.\.[0-9]{4}-[0-9]{2})?"
 PERIODS_SCHEMA: dict[str, Any] = {
     "description": "Month periods: 'YYYY-MM..YYYY-MM' joined by ';', or a list of such "
@@ -70,7 +72,7 @@ def _iso_date(value: object) -> object:
         return value
     text = value.strip() if isinstance(value, str) else None
     try:
-        if text is not None and len(text) == 10:
+        if text is not None and _DATE.fullmatch(text):
             return dt.date.fromisoformat(text)
     except ValueError:
         pass

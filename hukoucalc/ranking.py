@@ -23,7 +23,7 @@ from hukoucalc.batch.select import ADMITTED, QUALIFIED, RANK, select
 from hukoucalc.batch.write import neutralise, write_atomically
 from hukoucalc.engine.compile import compile_scheme
 from hukoucalc.engine.units import format_decimal, to_decimal
-from hukoucalc.errors import ApplicantError
+from hukoucalc.errors import ApplicantError, OutputError
 from hukoucalc.scheme.load import LoadedScheme
 from hukoucalc.scheme.model import FieldSpec
 
@@ -99,7 +99,13 @@ def rank_file(
     scored = score_batch(typed, compiled)
     step("ranking")
     chosen = select(scored.frame, scheme.selection, compiled.unit, quota=quota)
-    ranked = _publishable(chosen.frame, raw.frame, loaded, compiled.unit, compiled.places)
+    text = [n for n, spec in scheme.fields.items() if spec.type in ("id_number", "text", "enum")]
+    content = raw.frame.select(
+        ROW,
+        pl.concat_str(list(scheme.fields), separator="\x1f", ignore_nulls=True).alias("__content"),
+    )
+    cells = valid.select(ROW, *text).join(content, on=ROW, how="left")
+    ranked = _publishable(chosen.frame, cells, loaded, compiled.unit, compiled.places)
     frame = chosen.frame
     eligible = int(frame["eligible"].sum())
     summary = RankSummary(
@@ -163,11 +169,10 @@ def _with_duplicates(
 def _publishable(
     frame: pl.DataFrame, raw: pl.DataFrame, loaded: LoadedScheme, unit: int, places: int
 ) -> pl.DataFrame:
-    """Rank, id, name, every indicator's points, total, eligible, admitted, reason: as text,
-    in an order that depends only on the content (ties by ID number, then name)."""
+    """Rank, id, name, every indicator's points, total, eligible, admitted, reason, in an order
+    that depends only on the content: ties by ID number, then name, then the whole row."""
     scheme = loaded.scheme
-    text = raw.select(ROW, *[pl.col(n) for n in ("id_number", "name") if n in scheme.fields])
-    frame = frame.join(text, on=ROW, how="left")
+    frame = frame.join(raw, on=ROW, how="left")
     reasons = [
         pl.when(~pl.col(f"gate:{g.id}")).then(pl.lit(g.reason)).otherwise(None)
         for g in scheme.gates
@@ -199,18 +204,16 @@ def _publishable(
     registration = scheme.selection.registration
     if registration is not None:
         labels = scheme.fields[registration].values or {}
-        place = raw.select(ROW, pl.col(registration).alias("__place"))
-        frame = frame.join(place, on=ROW, how="left")
         columns.append(
             pl.when(pl.col(ADMITTED))
-            .then(pl.col("__place").replace_strict(labels, default=pl.col("__place")))
+            .then(pl.col(registration).replace_strict(labels, default=pl.col(registration)))
             .otherwise(pl.lit(""))
             .alias("registration")
         )
     order = [RANK, "total"] + [n for n in ("id_number", "name") if n in scheme.fields]
-    ordered = frame.sort(
-        order, descending=[False, True] + [False] * (len(order) - 2), nulls_last=True
-    )
+    order.append("__content")
+    descending = [False, True] + [False] * (len(order) - 2)
+    ordered = frame.sort(order, descending=descending, nulls_last=True)
     return ordered.select(columns)
 
 
@@ -241,7 +244,14 @@ def _histogram(frame: pl.DataFrame, unit: int, cutoff: int | None, width: int = 
 def write_results(
     result: RankResult, output: Path | None, fmt: str, errors_path: Path | None
 ) -> None:
-    """Write the ranked list and the bad rows (each atomically)."""
+    """Write the ranked list and the bad rows (each atomically, never over the input)."""
+    source = Path(result.summary.input["path"]).resolve()
+    for path in (output, errors_path):
+        if path is not None and path.resolve() == source:
+            raise OutputError("refusing to overwrite the input file", where=str(path))
+    same = output is not None and errors_path is not None
+    if same and output.resolve() == errors_path.resolve():  # type: ignore[union-attr]
+        raise OutputError("--output and --errors name the same file", where=str(output))
     if output is not None:
         ranked = result.ranked
         if fmt == "csv":

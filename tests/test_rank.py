@@ -326,11 +326,6 @@ def _without_ids(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: rows tied on rank and total are ordered by id_number/name only; without those "
-    "columns (optional in beijing-2018, absent from the docs schemes) the input order decides",
-)
 @pytest.mark.parametrize("case", ["keys-scheme", "beijing-without-ids"])
 def test_order_does_not_depend_on_rows_without_id_numbers(
     runner: CliRunner, tmp_path: Path, case: str
@@ -401,11 +396,6 @@ def test_every_row_sharing_an_id_number_is_reported(runner: CliRunner, tmp_path:
     assert (summary["rows"], summary["invalid"], summary["eligible"]) == (11, 3, 6)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an ID number shorter than 18 characters also gets a spurious "
-    "\"'male' disagrees with the ID number\" error on the sex column",
-)
 def test_a_malformed_id_number_is_blamed_on_the_id_column_only(
     runner: CliRunner, tmp_path: Path
 ) -> None:
@@ -416,11 +406,6 @@ def test_a_malformed_id_number_is_blamed_on_the_id_column_only(
     assert [e["column"] for e in read_rows(bad)] == ["id_number"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: full-width digits (１２) pass the whole-number check, then cast to null and "
-    "silently score 0 instead of being reported",
-)
 def test_full_width_digits_are_never_scored_as_zero(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "wide.csv"
     path.write_text(
@@ -545,9 +530,7 @@ def test_formula_like_cells_are_neutralised_and_negative_points_stay_numbers(
     rank(runner, f"{DATA}/formulas.csv", "-s", "beijing-2018", "-o", out, "--errors", bad)
     rows = read_rows(out)
     names = column(rows, "name")
-    assert sorted(names) == sorted(
-        ["'=1+2", "'+SUM(A1:A2)", "'-2+3", "'@SUM(A1)", "'\t=tab", "孙十"]
-    )
+    assert sorted(names) == sorted(["'=1+2", "'+SUM(A1:A2)", "'-2+3", "'@SUM(A1)", "'=tab", "孙十"])
     by_name = {r["name"]: r for r in rows}
     assert by_name["'=1+2"]["tax"] == "-12.00"  # one violation in 2017
     assert (by_name["孙十"]["tax"], by_name["孙十"]["total"]) == ("-60.00", "-10.00")
@@ -577,11 +560,6 @@ def test_an_empty_file_is_refused(runner: CliRunner, tmp_path: Path, content: by
     assert not out.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a blank line at the end of a CSV (a file ending in '\\n\\n') is read as an "
-    "application with every cell empty: one more row, reported invalid three times",
-)
 def test_a_trailing_blank_line_is_not_an_application(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "trailing.csv"
     path.write_bytes((ROOT / BEIJING).read_bytes() + b"\n")
@@ -589,11 +567,6 @@ def test_a_trailing_blank_line_is_not_an_application(runner: CliRunner, tmp_path
     assert (summary["rows"], summary["invalid"]) == (9, 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an empty .jsonl file gives polars' 'Cannot infer NDJSON types on empty reader' "
-    "instead of the clear 'the file is empty' message CSV gets",
-)
 def test_an_empty_jsonl_file_is_refused_clearly(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "empty.jsonl"
     path.write_bytes(b"")
@@ -655,11 +628,6 @@ def test_a_comment_column_is_allowed_and_headers_are_trimmed(
     assert (summary["rows"], summary["invalid"]) == (1, 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: polars renames a repeated header to 'name_duplicated_0', so the user is told "
-    "that column is not a field instead of 'name appears twice'",
-)
 def test_a_repeated_column_is_named(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "twice.csv"
     path.write_text("id_number,name,name,sex,residence_permit\n", "utf-8")
@@ -715,11 +683,6 @@ def test_a_successful_run_leaves_no_temporary_files(runner: CliRunner, tmp_path:
     assert len(read_rows(out)) == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: `-o` naming the input file silently replaces the applications with the ranked "
-    "list (and `-o X --errors X` lets the bad rows overwrite the ranked list)",
-)
 @pytest.mark.parametrize("clash", ["input", "errors"])
 def test_an_output_that_would_overwrite_another_file_is_refused(
     runner: CliRunner, tmp_path: Path, clash: str
@@ -845,12 +808,6 @@ JSONL_MIXED = [  # (two lines, the rows that are really bad)
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: JSON Lines columns are typed across the whole file: a row with a list of "
-    'periods beside a row with a string is rejected (\'[{"from": ...}] is not a list of '
-    "periods'), and a 3 beside a 2.5 becomes '3.0 is not a whole number'",
-)
 @pytest.mark.parametrize(
     ("first", "second", "bad_rows"), JSONL_MIXED, ids=["periods-list-and-text", "int-and-float"]
 )
@@ -864,11 +821,6 @@ def test_jsonl_rows_are_read_each_on_its_own(
     assert [e["row"] for e in read_rows(bad)] == bad_rows
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: blank lines in a .jsonl file are skipped without counting, so the reported row "
-    "no longer matches the line number",
-)
 def test_jsonl_row_numbers_are_line_numbers(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "gaps.jsonl"
     path.write_text(
@@ -897,11 +849,6 @@ def test_broken_jsonl_is_an_input_error(runner: CliRunner, tmp_path: Path, conte
 # -- hukou registration (template scheme) ---------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the registration column is published from the raw cell: an empty cell shows '' "
-    "instead of the default's label (合法产权住所), a padded code is shown unmapped",
-)
 def test_registration_place_is_the_label_of_the_typed_value(
     runner: CliRunner, tmp_path: Path
 ) -> None:

@@ -204,11 +204,6 @@ def test_dirty_pools_have_bad_rows_and_a_duplicate_id_number(
     assert len(kinds) >= 4
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: --dirty silently does nothing below 10 applicants (synthesise: `if dirty and "
-    "n >= 10`): the pool is clean",
-)
 def test_dirty_small_pools_are_dirty_too(runner: CliRunner, tmp_path: Path) -> None:
     pool = synth(runner, tmp_path / "d.csv", "-s", "beijing-2018", "--n", "5", "--dirty")
     assert rank(runner, pool, "-s", "beijing-2018")["invalid"] > 0
@@ -245,11 +240,6 @@ def test_usage_errors(runner: CliRunner, tmp_path: Path, args: list[str]) -> Non
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a negative --seed reaches numpy.random.default_rng and ends as an internal "
-    "error (exit 70, 'ValueError: expected non-negative integer')",
-)
 def test_a_negative_seed_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
     result = run(
         runner, "synth", "-s", "beijing-2018", "--n", "5", "--seed", "-1", "-o", tmp_path / "x.csv"

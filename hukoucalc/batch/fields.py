@@ -21,7 +21,7 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _TRUE = ["true", "1", "yes", "y", "t", "是", "有"]
 _FALSE = ["false", "0", "no", "n", "f", "否", "无"]
-_MONTH = r"\d{4}-\d{2}"
+_MONTH = r"[0-9]{4}-[0-9]{2}"
 _PERIODS = rf"^({_MONTH}(\.\.{_MONTH})?)(;{_MONTH}(\.\.{_MONTH})?)*;?$"
 
 
@@ -117,8 +117,8 @@ def _id_number(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
         ),
         _fail(cell.is_not_null() & born.is_null(), "ID number: no valid birth date in it"),
         _fail(
-            cell.is_not_null() & (born > pl.lit(dt.date.today())),
-            "ID number: the birth date is in the future",
+            cell.is_not_null() & ((born > pl.lit(dt.date.today())) | (born.dt.year() < 1800)),
+            pl.format("ID number: birth date {} is impossible", born.cast(pl.String)),
         ),
         _fail(
             cell.is_not_null() & (text.str.slice(17, 1) != expected),
@@ -131,7 +131,8 @@ def _id_number(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
 def _date(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
     value = pl.col(name)
     error = _fail(
-        cell.is_not_null() & (value.is_null() | ~cell.str.contains(r"^\d{4}-\d{2}-\d{2}$")),
+        cell.is_not_null()
+        & (value.is_null() | ~cell.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")),
         pl.format("{} is not a date (YYYY-MM-DD)", cell),
     )
     return Parsed([value], error, [[cell.str.to_date("%Y-%m-%d", strict=False).alias(name)]])
@@ -161,13 +162,13 @@ def _int(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
         value = pl.when(cell.is_null()).then(pl.lit(int(spec.default))).otherwise(value)
     errors = [_fail(cell.is_not_null() & ~ok, pl.format("{} is not a whole number", cell))]
     errors += _range(pl.col(name), spec, 1)
-    stages = [[cell.str.contains(r"^[+-]?\d{1,15}$").alias(f"~{name}ok")], [value.alias(name)]]
+    stages = [[cell.str.contains(r"^[+-]?[0-9]{1,15}$").alias(f"~{name}ok")], [value.alias(name)]]
     return Parsed([pl.col(name)], _first_error(*errors), stages)
 
 
 def _decimal(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], Checks]:
     places = spec.places or 0
-    pattern = rf"^[+-]?\d{{1,15}}(\.\d{{0,{places}}})?$" if places else r"^[+-]?\d{1,15}$"
+    pattern = rf"^[+-]?[0-9]{{1,15}}(\.[0-9]{{0,{places}}})?$" if places else r"^[+-]?[0-9]{1,15}$"
     ok = cell.str.contains(pattern)
     negative = cell.str.starts_with("-")
     digits = cell.str.strip_chars_start("+-")
@@ -230,7 +231,7 @@ def _events(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], C
     dates = parts.list.eval(pl.element().str.to_date("%Y-%m-%d", strict=False))
     bad = (
         dates.list.eval(pl.element().is_null()).list.any()
-        | ~parts.list.eval(pl.element().str.contains(r"^\d{4}-\d{2}-\d{2}$")).list.all()
+        | ~parts.list.eval(pl.element().str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).list.all()
     )
     error = _fail(bad, pl.format("{} is not a list of dates (YYYY-MM-DD;YYYY-MM-DD)", cell))
     return [dates.alias(name)], error
@@ -241,7 +242,12 @@ def _periods(name: str, cell: pl.Expr, width: int) -> Parsed:
     ``<name>#clean`` flag: false where the periods overlap or are out of order (merged later).
     Intermediate columns (``~<name>...``) are computed once, stage by stage."""
     tmp = f"~{name}"
-    text = cell.fill_null("").str.replace_all(" ", "", literal=True)
+    text = (  # as the scalar parser: blanks ignored, empty items between ';' skipped
+        cell.fill_null("")
+        .str.replace_all(r"\s", "")
+        .str.replace_all(";;+", ";")
+        .str.strip_chars(";")
+    )
     stage1 = [
         ((text == "") | text.str.contains(_PERIODS)).alias(f"{tmp}ok"),
         text.str.split_exact(";", max(width - 1, 0)).alias(f"{tmp}parts"),
@@ -431,7 +437,10 @@ def _agreement(frame: pl.DataFrame, scheme: Scheme) -> tuple[pl.DataFrame, dict[
             sex = pl.col("sex")
             checks.setdefault("sex", []).extend(
                 _fail(
-                    sex.is_in(["male", "female"]) & born.is_not_null() & (sex != from_id),
+                    sex.is_in(["male", "female"])
+                    & born.is_not_null()
+                    & pl.col(ids[0]).str.contains("^[0-9]{17}[0-9X]$")
+                    & (sex != from_id),
                     pl.format("'{}' disagrees with the ID number", sex),
                 )
             )

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
+import re
 import threading
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -48,8 +51,12 @@ class _Hasher(threading.Thread):
 
 
 def read_batch(path: Path, scheme: Scheme, *, encoding: str | None = None) -> RawBatch:
+    if path.is_dir():
+        raise InputFileError("is a folder, not a file", where=str(path))
     if not path.is_file():
         raise InputFileError("no such file", where=str(path))
+    if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
+        raise InputFileError("a spreadsheet file: save it as CSV (UTF-8) first", where=str(path))
     hasher = _Hasher(path)
     hasher.start()
     if path.suffix.lower() in (".jsonl", ".ndjson"):
@@ -59,6 +66,10 @@ def read_batch(path: Path, scheme: Scheme, *, encoding: str | None = None) -> Ra
     hasher.join()
     columns = [c for c in frame.columns if c != ROW]
     frame = _conform(frame, scheme, path)
+    blank = pl.all_horizontal(
+        pl.col(n).is_null() | (pl.col(n).str.strip_chars() == "") for n in scheme.fields
+    )
+    frame = frame.filter(~blank)  # a blank line is not an application
     return RawBatch(frame=frame, sha256=hasher.digest, encoding=used, columns=columns)
 
 
@@ -82,9 +93,14 @@ def _read_csv(path: Path, encoding: str | None) -> tuple[pl.DataFrame, str]:
     used = encoding or "gb18030"
     try:
         text = path.read_bytes().decode(used)
-    except (UnicodeDecodeError, LookupError) as exc:
+    except LookupError:
+        raise InputFileError(f"unknown encoding '{used}'", where=str(path)) from None
+    except UnicodeDecodeError as exc:
+        tried = f"as {used}" if encoding else "as UTF-8 or GB18030"
         raise InputFileError(
-            f"not UTF-8 and not {used} either ({exc}); give --encoding", where=str(path)
+            f"cannot be read {tried} (byte {exc.start}); save it as CSV UTF-8, "
+            "or give the right --encoding",
+            where=str(path),
         ) from None
     try:
         frame = pl.read_csv(io.BytesIO(text.encode("utf-8")), **options)  # type: ignore[arg-type]
@@ -94,29 +110,53 @@ def _read_csv(path: Path, encoding: str | None) -> tuple[pl.DataFrame, str]:
 
 
 def _read_jsonl(path: Path) -> pl.DataFrame:
+    """One JSON object a line; values become the text a CSV cell would hold. Row numbers are
+    line numbers; blank lines are skipped."""
+    rows: list[dict[str, str | None]] = []
+    numbers: list[int] = []
     try:
-        frame = pl.read_ndjson(path, infer_schema_length=None)
-    except pl.exceptions.PolarsError as exc:
-        raise InputFileError(f"not valid JSON Lines: {_first_line(exc)}", where=str(path)) from None
-    return _numbered(
-        frame.select(_as_text(name, frame.schema[name]) for name in frame.columns), start=1
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"not UTF-8 (byte {exc.start})", where=str(path)) from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line, parse_float=Decimal)
+        except json.JSONDecodeError as exc:
+            raise InputFileError(
+                f"not valid JSON Lines: line {number}: {exc.msg}", where=str(path)
+            ) from None
+        if not isinstance(record, dict):
+            raise InputFileError(
+                f"not valid JSON Lines: line {number} is not a JSON object", where=str(path)
+            )
+        rows.append({key: _cell_text(value) for key, value in record.items()})
+        numbers.append(number)
+    if not rows:
+        raise InputFileError(
+            "the file is empty: one JSON object a line is expected", where=str(path)
+        )
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    data = {c: [row.get(c) for row in rows] for c in columns}
+    return pl.DataFrame(
+        {ROW: numbers, **data}, schema={ROW: pl.Int64, **dict.fromkeys(columns, pl.String)}
     )
 
 
-def _as_text(name: str, dtype: pl.DataType) -> pl.Expr:
-    """A JSON value as the text a CSV cell would hold (lists of periods or dates joined by ';')."""
-    column = pl.col(name)
-    if isinstance(dtype, pl.List):
-        inner = dtype.inner
-        if isinstance(inner, pl.Struct):
-            item = pl.concat_str(
-                pl.element().struct.field("from"), pl.lit(".."), pl.element().struct.field("to")
-            )
-            return column.list.eval(item).list.join(";").alias(name)
-        return column.list.eval(pl.element().cast(pl.String)).list.join(";").alias(name)
-    if dtype == pl.Boolean:
-        return pl.when(column).then(pl.lit("true")).when(~column).then(pl.lit("false")).alias(name)
-    return column.cast(pl.String).alias(name)
+def _cell_text(value: object) -> str | None:
+    """A JSON value as CSV cell text: lists joined by ';', {from, to} as 'from..to'."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(t for t in (_cell_text(v) for v in value) if t)
+    if isinstance(value, dict) and set(value) == {"from", "to"}:
+        return f"{value['from']}..{value['to']}"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)  # refused later as a bad cell
+    return str(value)
 
 
 def _numbered(frame: pl.DataFrame, start: int = 2) -> pl.DataFrame:
@@ -126,7 +166,12 @@ def _numbered(frame: pl.DataFrame, start: int = 2) -> pl.DataFrame:
 
 def _conform(frame: pl.DataFrame, scheme: Scheme, path: Path) -> pl.DataFrame:
     present = [c for c in frame.columns if c != ROW]
-    header = [c.strip().lstrip("\ufeff") for c in present]
+    header = [re.sub(r"_duplicated_[0-9]+$", "", c.strip().lstrip("\ufeff")) for c in present]
+    duplicated = sorted({c for c in header if header.count(c) > 1})
+    if duplicated:
+        raise InputFileError(f"column(s) {', '.join(duplicated)} appear twice", where=str(path))
+    if "" in header:
+        raise InputFileError("a column has an empty name in the header row", where=str(path))
     frame = frame.rename(dict(zip(present, header, strict=True)))
     unknown = [c for c in header if c not in scheme.fields and c not in EXTRA_COLUMNS]
     if unknown:
@@ -135,9 +180,6 @@ def _conform(frame: pl.DataFrame, scheme: Scheme, path: Path) -> pl.DataFrame:
             f"(`hukoucalc scheme template {scheme.scheme.id}` prints the header)",
             where=str(path),
         )
-    duplicated = sorted({c for c in header if header.count(c) > 1})
-    if duplicated:
-        raise InputFileError(f"column(s) {', '.join(duplicated)} appear twice", where=str(path))
     missing = [n for n, spec in scheme.fields.items() if spec.required and n not in header]
     if missing:
         raise InputFileError(

@@ -68,7 +68,7 @@ def select(scored: pl.DataFrame, selection: Selection, unit: int, *, quota: int 
         keys = [(f"key:{k.measure}", k.order == "desc") for k in selection.keys]
         frame = frame.with_columns(competition_rank(frame, keys, QUALIFIED))
     else:
-        frame = frame.with_columns(competition_rank(frame, [("total", True)], "eligible"))
+        frame = frame.with_columns(competition_rank(frame, [("total", True)], QUALIFIED))
     admitted = pl.col(QUALIFIED)
     if quota is not None:
         admitted = admitted & (pl.col(RANK) <= quota)

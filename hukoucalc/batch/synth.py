@@ -209,7 +209,7 @@ def synthesise(schemes: list[Scheme], n: int, seed: int, *, dirty: bool = False)
     pool = _Pool(schemes, n, seed)
     columns = {name: pool.value(name, fields[name]).alias(name) for name in ordered}
     frame = pl.DataFrame(columns)
-    if dirty and n >= 10:
+    if dirty and n >= 2:
         frame = _dirty(frame, fields, pool.rng)
     return frame
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from hukoucalc.cli.common import print_json, reports_errors, stderr, stdout
+from hukoucalc.cli.common import escape, print_json, reports_errors, stderr, stdout
 
 
 class Format(StrEnum):
@@ -29,8 +29,9 @@ def rank(
         Path | None, typer.Option("--output", "-o", help="Write the ranked list here.")
     ] = None,
     fmt: Annotated[
-        Format, typer.Option("--format", help="Format of the ranked list.")
-    ] = Format.csv,
+        Format | None,
+        typer.Option("--format", help="Format of the ranked list (default: from -o's suffix)."),
+    ] = None,
     errors: Annotated[
         Path | None, typer.Option("--errors", help="Write every bad row (CSV) here.")
     ] = None,
@@ -63,7 +64,20 @@ def rank(
             )
     else:
         result = rank_file(applicants, loaded, quota=quota, encoding=encoding, strict=strict)
+    if fmt is None:
+        suffix = output.suffix.lower() if output is not None else ""
+        fmt = Format.jsonl if suffix in (".jsonl", ".ndjson") else Format.csv
     write_results(result, output, fmt.value, errors)
+    notes = stderr()
+    if output is None:
+        notes.print("[dim]No --output given: the ranked list was not written.[/]")
+    if errors is None and result.errors.height:
+        shown = result.errors.head(5).iter_rows(named=True)
+        lines = [f"  row {e['row']}, {e['column']}: {escape(e['reason'])}" for e in shown]
+        notes.print(
+            f"[yellow]{result.errors.height:,} bad cells[/] (first {len(lines)} below; "
+            "--errors FILE writes them all):\n" + "\n".join(lines)
+        )
     if as_json:
         print_json(result.summary.model_dump(mode="json"))
         return

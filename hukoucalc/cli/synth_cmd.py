@@ -20,7 +20,9 @@ def synth(
     ],
     n: Annotated[int, typer.Option("--n", min=1, help="Number of applicants.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="CSV file to write.")],
-    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same file.")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Random seed: same seed, same file.")
+    ] = 0,
     dirty: Annotated[
         bool, typer.Option("--dirty", help="Add a few bad rows and duplicate ID numbers.")
     ] = False,
