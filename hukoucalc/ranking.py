@@ -100,9 +100,11 @@ def rank_file(
     step("ranking")
     chosen = select(scored.frame, scheme.selection, compiled.unit, quota=quota)
     text = [n for n, spec in scheme.fields.items() if spec.type in ("id_number", "text", "enum")]
+    # a content key for the last ties (identical rows are interchangeable): a fixed-seed hash
+    # of every cell, so the order never depends on the input's row order
     content = raw.frame.select(
         ROW,
-        pl.concat_str(list(scheme.fields), separator="\x1f", ignore_nulls=True).alias("__content"),
+        pl.struct(list(scheme.fields)).hash(seed=0).alias("__content"),
     )
     cells = valid.select(ROW, *text).join(content, on=ROW, how="left")
     ranked = _publishable(chosen.frame, cells, loaded, compiled.unit, compiled.places)

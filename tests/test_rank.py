@@ -214,7 +214,9 @@ def test_threshold_admits_everyone_at_or_above_the_line(runner: CliRunner, tmp_p
     assert (summary["cutoff"], summary["ties_at_cutoff"]) == ("120", 2)
     rows = read_rows(out)
     assert column(rows, "total") == ["130", "123", "120", "120", "117", "80"]
-    assert column(rows, "age") == ["30", "30", "21", "30", "30", "30"]
+    ages = column(rows, "age")  # the two tied at 120 are ordered by content, not input order
+    assert ages[:2] + ages[4:] == ["30"] * 4
+    assert sorted(ages[2:4]) == ["21", "30"]
     assert column(rows, "rank")[:4] == ["1", "2", "3", "3"]
     assert column(rows, "admitted") == ["true"] * 4 + ["false"] * 2
     assert column(rows, "reason") == [""] * 4 + ["below the threshold"] * 2

@@ -39,6 +39,9 @@ def write_atomically(frame: pl.DataFrame, path: Path, fmt: str) -> None:
         raise OutputError("the folder does not exist", where=str(path))
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's private 0600
     try:
         if fmt == "jsonl":  # exact decimals as strings: JSON numbers are read as floats
             decimals = [c for c, t in frame.schema.items() if isinstance(t, pl.Decimal)]
