@@ -14,6 +14,12 @@ SCHEMES = ROOT / "schemes"
 EXAMPLES = ROOT / "examples"
 
 
+@pytest.fixture(autouse=True)
+def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run from the repository root with relative paths, as a user types them."""
+    monkeypatch.chdir(ROOT)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb"})

@@ -24,16 +24,13 @@ from hukoucalc.cli import app
 from hukoucalc.errors import ExitCode
 from hukoucalc.scheme.load import DEFAULT_SCHEME
 
+from .invoke import run
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = "tests/data"
 EXAMPLE = "examples/applicant.json"
 BEIJING = "schemes/beijing-2018.toml"
 HEX64 = re.compile(r"[0-9a-f]{64}")
-
-
-@pytest.fixture(autouse=True)
-def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
 
 
 @pytest.fixture
@@ -44,17 +41,6 @@ def beijing_copy(tmp_path: Path) -> Path:
     path = tmp_path / "beijing-2018-copy.toml"
     path.write_text(text.replace('id = "beijing-2018"', 'id = "beijing-2018-copy"'), "utf-8")
     return path
-
-
-def run(runner: CliRunner, *args: str | Path) -> Result:
-    """Invoke the CLI; fail on any traceback or exception that escaped the error handling."""
-    result = runner.invoke(app, [str(a) for a in args])
-    assert "Traceback" not in result.stdout, result.stdout
-    assert "Traceback" not in result.stderr, result.stderr
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
-        result.exception
-    )
-    return result
 
 
 def flat(text: str) -> str:

@@ -22,32 +22,17 @@ from typer.testing import CliRunner, Result
 
 from hukoucalc.batch.synth import synthesise
 from hukoucalc.batch.write import write_atomically
-from hukoucalc.cli import app
 from hukoucalc.errors import ExitCode
 from hukoucalc.ranking import rank_file, write_results
 from hukoucalc.scheme.load import load_scheme
+
+from .invoke import run
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = "tests/data/rank"
 BEIJING = f"{DATA}/beijing-2018.csv"  # 9 applicants under beijing-2018, see test_quota_*
 THRESHOLD = "docs/examples/selection-threshold.toml"
 KEYS = "docs/examples/selection-keys.toml"
-
-
-@pytest.fixture(autouse=True)
-def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-
-
-def run(runner: CliRunner, *args: str | Path) -> Result:
-    """Invoke the CLI; fail on any traceback or exception that escaped the error handling."""
-    result = runner.invoke(app, [str(a) for a in args])
-    assert "Traceback" not in result.stdout, result.stdout
-    assert "Traceback" not in result.stderr, result.stderr
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
-        result.exception
-    )
-    return result
 
 
 def flat(text: str) -> str:

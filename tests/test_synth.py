@@ -15,24 +15,10 @@ from hukoucalc.cli import app
 from hukoucalc.errors import ExitCode
 from hukoucalc.scheme.load import bundled_names, load_scheme
 
+from .invoke import run
+
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMES = sorted(bundled_names())
-
-
-@pytest.fixture(autouse=True)
-def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-
-
-def run(runner: CliRunner, *args: str | Path) -> Result:
-    """Invoke the CLI; fail on any traceback or exception that escaped the error handling."""
-    result = runner.invoke(app, [str(a) for a in args])
-    assert "Traceback" not in result.stdout, result.stdout
-    assert "Traceback" not in result.stderr, result.stderr
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
-        result.exception
-    )
-    return result
 
 
 def synth(runner: CliRunner, out: Path, *args: str) -> Path:
