@@ -253,15 +253,19 @@ def _periods(name: str, cell: pl.Expr, width: int) -> Parsed:
         text.str.split_exact(";", max(width - 1, 0)).alias(f"{tmp}parts"),
     ]
     ok = pl.col(f"{tmp}ok")
-    stage2, stage3 = [], []
+    stage2, stage2b, stage3 = [], [], []
     for k in range(width):
         part = pl.col(f"{tmp}parts").struct.field(f"field_{k}")
-        first, last = part.str.slice(0, 7), part.str.slice(-7, 7)
+        first, last = _yyyymm(part.str.slice(0, 7)), _yyyymm(part.str.slice(-7, 7))
         stage2 += [
             (ok & part.is_not_null() & (part != "")).alias(f"{tmp}p{k}"),
-            _ordinal(first).alias(f"{tmp}s{k}"),
-            _ordinal(last).alias(f"{tmp}e{k}"),
-            (_month_ok(first) & _month_ok(last)).alias(f"{tmp}m{k}"),
+            first.alias(f"{tmp}s{k}"),  # YYYYMM as a number: one cast for year and month
+            last.alias(f"{tmp}e{k}"),
+        ]
+        stage2b += [
+            (_month_ok(pl.col(f"{tmp}s{k}")) & _month_ok(pl.col(f"{tmp}e{k}"))).alias(f"{tmp}m{k}"),
+            _ordinal(pl.col(f"{tmp}s{k}")).alias(f"{tmp}s{k}"),
+            _ordinal(pl.col(f"{tmp}e{k}")).alias(f"{tmp}e{k}"),
         ]
     months_ok, ordered, clean = pl.lit(True), pl.lit(True), pl.lit(True)
     for k in range(width):
@@ -289,16 +293,20 @@ def _periods(name: str, cell: pl.Expr, width: int) -> Parsed:
         _fail(ok & ~months, pl.format("{}: a month is not 01-12", cell)),
         _fail(ok & months & ~ordered_col, pl.format("{}: a period ends before it starts", cell)),
     )
-    return Parsed(typed, error, [stage1, stage2, stage3])
+    return Parsed(typed, error, [stage1, stage2, stage2b, stage3])
 
 
-def _ordinal(month: pl.Expr) -> pl.Expr:
-    year = month.str.slice(0, 4).cast(pl.Int64, strict=False)
-    return year * 12 + month.str.slice(5, 2).cast(pl.Int64, strict=False) - 1
+def _yyyymm(month: pl.Expr) -> pl.Expr:
+    """'2015-03' as the number 201503 (null when not digits)."""
+    return month.str.replace("-", "", literal=True).cast(pl.Int64, strict=False)
 
 
-def _month_ok(month: pl.Expr) -> pl.Expr:
-    number = month.str.slice(5, 2).cast(pl.Int64, strict=False)
+def _ordinal(yyyymm: pl.Expr) -> pl.Expr:
+    return yyyymm // 100 * 12 + yyyymm % 100 - 1
+
+
+def _month_ok(yyyymm: pl.Expr) -> pl.Expr:
+    number = yyyymm % 100
     return ((number >= 1) & (number <= 12)).fill_null(False)
 
 
