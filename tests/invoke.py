@@ -18,3 +18,18 @@ def run(runner: CliRunner, *args: str | Path) -> Result:
         result.exception
     )
     return result
+
+
+def flat(text: str) -> str:
+    """Whitespace (and table borders) collapsed, so assertions hold however Rich drew it."""
+    return " ".join(text.translate(str.maketrans("│┃┆", "   ")).split())
+
+
+def assert_error(result: Result, code: int, *expected: str) -> None:
+    """Exit code, nothing on stdout, one 'error:' message on stderr holding every expected text."""
+    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
+    assert result.stdout == ""
+    message = flat(result.stderr)
+    assert message.startswith("error: "), message
+    for text in expected:
+        assert text in message, f"{text!r} not in {message!r}"

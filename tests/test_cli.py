@@ -17,14 +17,14 @@ from typing import Any
 
 import pytest
 import typer
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 from hukoucalc import __version__
 from hukoucalc.cli import app
 from hukoucalc.errors import ExitCode
 from hukoucalc.scheme.load import DEFAULT_SCHEME
 
-from .invoke import run
+from .invoke import assert_error, flat, run
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = "tests/data"
@@ -41,21 +41,6 @@ def beijing_copy(tmp_path: Path) -> Path:
     path = tmp_path / "beijing-2018-copy.toml"
     path.write_text(text.replace('id = "beijing-2018"', 'id = "beijing-2018-copy"'), "utf-8")
     return path
-
-
-def flat(text: str) -> str:
-    """Whitespace collapsed, so an assertion holds wherever Rich wrapped the line."""
-    return " ".join(text.split())
-
-
-def assert_error(result: Result, code: int, *expected: str) -> None:
-    """Exit code, nothing on stdout, one 'error:' message on stderr holding every expected text."""
-    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
-    assert result.stdout == ""
-    message = flat(result.stderr)
-    assert message.startswith("error: "), message
-    for text in expected:
-        assert text in message, f"{text!r} not in {message!r}"
 
 
 def score_json(runner: CliRunner, *args: str | Path) -> Any:

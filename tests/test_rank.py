@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 from hukoucalc.batch.synth import synthesise
 from hukoucalc.batch.write import write_atomically
@@ -26,28 +26,13 @@ from hukoucalc.errors import ExitCode
 from hukoucalc.ranking import rank_file, write_results
 from hukoucalc.scheme.load import load_scheme
 
-from .invoke import run
+from .invoke import assert_error, flat, run
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = "tests/data/rank"
 BEIJING = f"{DATA}/beijing-2018.csv"  # 9 applicants under beijing-2018, see test_quota_*
 THRESHOLD = "docs/examples/selection-threshold.toml"
 KEYS = "docs/examples/selection-keys.toml"
-
-
-def flat(text: str) -> str:
-    """Whitespace (and table borders) collapsed, so assertions hold however Rich drew it."""
-    return " ".join(text.translate(str.maketrans("│┃┆", "   ")).split())
-
-
-def assert_error(result: Result, code: int, *expected: str) -> None:
-    """Exit code, nothing on stdout, one 'error:' message on stderr holding every expected text."""
-    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
-    assert result.stdout == ""
-    message = flat(result.stderr)
-    assert message.startswith("error: "), message
-    for text in expected:
-        assert text in message, f"{text!r} not in {message!r}"
 
 
 def rank(runner: CliRunner, *args: str | Path) -> dict[str, Any]:

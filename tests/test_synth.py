@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 from hukoucalc.cli import app
 from hukoucalc.errors import ExitCode
 from hukoucalc.scheme.load import bundled_names, load_scheme
 
-from .invoke import run
+from .invoke import assert_error, run
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMES = sorted(bundled_names())
@@ -38,15 +38,6 @@ def rank(runner: CliRunner, *args: str | Path) -> dict[str, Any]:
 def read_rows(path: Path) -> list[dict[str, str]]:
     text = path.read_bytes().decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text, newline="")))
-
-
-def assert_error(result: Result, code: int, *expected: str) -> None:
-    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
-    assert result.stdout == ""
-    message = " ".join(result.stderr.split())
-    assert message.startswith("error: "), message
-    for text in expected:
-        assert text in message, f"{text!r} not in {message!r}"
 
 
 # -- determinism ----------------------------------------------------------------------------------

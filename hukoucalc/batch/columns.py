@@ -13,6 +13,7 @@ from itertools import combinations, product
 import polars as pl
 
 from hukoucalc.engine.ops import Compare, MonthsSpec, Ops
+from hukoucalc.errors import SchemeError
 
 EMPTY_START, EMPTY_END = 0, -1
 Interval = tuple[pl.Expr, pl.Expr]
@@ -145,7 +146,10 @@ class ColumnOps(Ops[pl.Expr, pl.Expr]):
         if spec.continuous:
             if len(spec.of) == 1 and not spec.overlap and not spec.minus:
                 return self.share(self._continuous(spec.of[0], first, spec.last, spec.gap))
-            raise NotImplementedError("continuous months of several fields in a batch")
+            raise SchemeError(
+                "a continuous months measure over several fields (or with overlap/minus) "
+                "cannot be ranked in a batch yet; `score` handles it"
+            )
         fixed = [window, *(self.intervals(name) for name in spec.overlap)]
         total: pl.Expr = pl.lit(0, dtype=pl.Int64)
         # inclusion-exclusion: |(A1 ∪ A2 ...) ∩ X \ (M1 ∪ M2 ...)|

@@ -35,9 +35,7 @@ def score_batch(typed: Typed, compiled: Compiled) -> Scored:
         ev.subtotal.alias("subtotal"),
         ev.total.alias("total"),
     ]
-    for measure, (value, scale) in ev.keys.items():
-        outputs.append(value.alias(f"key:{measure}"))
-        del scale
+    outputs += [value.alias(f"key:{measure}") for measure, (value, _) in ev.keys.items()]
     frame = ops.frame.select(outputs).collect()
     return Scored(frame=frame, unit=compiled.unit, places=compiled.places)
 
@@ -50,15 +48,3 @@ def decimal_column(units: pl.Expr, unit: int, places: int) -> pl.Expr:
         return scaled.cast(pl.Decimal(38, 0))
     step = pl.lit(Decimal(1).scaleb(-places), dtype=pl.Decimal(38, places))
     return (scaled.cast(pl.Decimal(38, places)) * step).cast(pl.Decimal(38, places))
-
-
-def decimal_text(units: pl.Expr, unit: int, places: int) -> pl.Expr:
-    """Exact fixed-point text of ``units / unit`` with ``places`` decimals (must terminate)."""
-    scaled = units * 10**places // unit  # exact: every shown value terminates within places
-    magnitude = scaled.abs()
-    whole = (magnitude // 10**places).cast(pl.String)
-    sign = pl.when(scaled < 0).then(pl.lit("-")).otherwise(pl.lit(""))
-    if places == 0:
-        return pl.concat_str(sign, whole)
-    frac = (magnitude % 10**places).cast(pl.String).str.pad_start(places, "0")
-    return pl.concat_str(sign, whole, pl.lit("."), frac)
