@@ -481,3 +481,8 @@ def test_scheme_template(runner: CliRunner) -> None:
     header = lines[0].split(",")
     assert "social_insurance" in header
     assert header[:4] == ["id_number", "name", "birth_date", "sex"]
+
+
+def test_a_folder_given_as_scheme_is_named(runner: CliRunner, tmp_path: Path) -> None:
+    result = run(runner, "score", EXAMPLE, "-s", tmp_path)
+    assert_error(result, ExitCode.INPUT_FILE, str(tmp_path), "is a folder")

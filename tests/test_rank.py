@@ -839,3 +839,8 @@ def test_registration_place_is_the_label_of_the_typed_value(
         "110105198203150244": "人才集体户",
         "110105197911200252": "租赁住所",
     }
+
+
+def test_a_single_applicant_json_is_pointed_to_score(runner: CliRunner) -> None:
+    result = run(runner, "rank", "examples/applicant.json", "-s", "beijing-2018")
+    assert_error(result, ExitCode.INPUT_FILE, "examples/applicant.json", "hukoucalc score")

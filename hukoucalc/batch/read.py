@@ -55,6 +55,12 @@ def read_batch(path: Path, scheme: Scheme, *, encoding: str | None = None) -> Ra
         raise InputFileError("is a folder, not a file", where=str(path))
     if not path.is_file():
         raise InputFileError("no such file", where=str(path))
+    if path.suffix.lower() == ".json":
+        raise InputFileError(
+            "one applicant's JSON file: use `hukoucalc score` for it, or give a batch as "
+            ".csv or .jsonl (one JSON object a line)",
+            where=str(path),
+        )
     if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
         raise InputFileError("a spreadsheet file: save it as CSV (UTF-8) first", where=str(path))
     hasher = _Hasher(path)

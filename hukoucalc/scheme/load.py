@@ -52,6 +52,8 @@ def resolve(ref: str) -> Path:
     path = Path(ref)
     if path.is_file():
         return path
+    if path.is_dir():
+        raise InputFileError("is a folder, not a scheme file", where=ref)
     if path.suffix == ".toml" or "/" in ref:
         hint = (
             f" (the bundled scheme is named '{path.stem}')" if path.stem in bundled_names() else ""
