@@ -374,6 +374,11 @@ class Part(_Strict):
 
 Category = Literal["basic", "bonus", "deduction", "other"]
 
+MainIndicator = Literal["employment", "residence", "insurance_years", "residence_years"]
+"""The four main indicators of 国发〔2014〕25号 for cities of 5 million and more: legal stable
+employment, legal stable residence (rentals included), social-insurance years, continuous-residence
+years. An indicator declares which of them it ``serves``; ``scheme check`` looks for all four."""
+
 
 class Indicator(_Strict):
     """A scored line: one measure and rule, or several ``parts`` added up; then ``when``
@@ -383,6 +388,9 @@ class Indicator(_Strict):
     label: str
     source: str
     category: Category = "basic"
+    serves: list[MainIndicator] = Field(
+        [], description="which of the national main indicators this line implements"
+    )
     measure: Ident | None = None
     rule: Rule | None = None
     parts: list[Part] | None = None
