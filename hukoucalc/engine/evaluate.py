@@ -288,7 +288,15 @@ class Evaluator(Generic[V, B]):
             start: dt.date | None = c.date(m.start) if m.start is not None else None
             if m.last_years is not None:
                 start = dt.date(end.year - m.last_years + 1, 1, 1)
-            return o.events(m.field, start, end), 1
+            if m.per_year is None:
+                return o.events(m.field, start, end), 1
+            assert start is not None, "checks: 'per_year' needs a bounded window"
+            counted = o.lit(0)
+            for year in range(start.year, end.year + 1):
+                jan1, dec31 = max(start, dt.date(year, 1, 1)), min(end, dt.date(year, 12, 31))
+                in_year = o.events(m.field, jan1, dec31)
+                counted = o.add(counted, o.minimum(in_year, o.lit(m.per_year)))
+            return counted, 1
         assert isinstance(m, CombineMeasure)
         values = [self.quantity(name) for name in m.of]
         if m.kind in ("quotient", "remainder"):

@@ -150,6 +150,8 @@ class _Checker:
             yield from self._field(f"{at}.field", m.field, "events")
             if m.start is not None and m.last_years is not None:
                 yield at, "give 'start' or 'last_years', not both"
+            if m.per_year is not None and m.start is None and m.last_years is None:
+                yield at, "'per_year' needs a bounded window: give 'start' or 'last_years'"
             yield from self._date(f"{at}.start", m.start)
             yield from self._date(f"{at}.end", m.end)
         elif isinstance(m, CombineMeasure):

@@ -243,13 +243,17 @@ class ValueMeasure(_Measure):
 
 class EventsMeasure(_Measure):
     """How many dated events of a field fall in a window: ``start``/``end`` dates, or the last
-    ``last_years`` natural years up to ``end``."""
+    ``last_years`` natural years up to ``end``; at most ``per_year`` of them in each natural
+    year."""
 
     kind: Literal["events"]
     field: Ident
     start: DateRef | None = None
     end: DateRef = "as_of"
     last_years: int | None = Field(None, ge=1)
+    per_year: int | None = Field(
+        None, ge=1, description="at most this many events count in each natural year"
+    )
 
 
 class CombineMeasure(_Measure):
