@@ -381,7 +381,9 @@ Category = Literal["basic", "bonus", "deduction", "other"]
 MainIndicator = Literal["employment", "residence", "insurance_years", "residence_years"]
 """The four main indicators of 国发〔2014〕25号 for cities of 5 million and more: legal stable
 employment, legal stable residence (rentals included), social-insurance years, continuous-residence
-years. An indicator declares which of them it ``serves``; ``scheme check`` looks for all four."""
+years. An indicator declares which of them it ``serves``; so may a gate or a selection key, where a
+scheme realises one as an eligibility condition or a ranking key (Guangzhou); ``scheme check``
+looks for all four."""
 
 
 class Indicator(_Strict):
@@ -450,6 +452,9 @@ class Gate(_Strict):
     require: Condition
     reason: str = Field(description="shown when the gate fails")
     kind: Literal["requirement", "veto"] = "requirement"
+    serves: list[MainIndicator] = Field(
+        [], description="national main indicators this gate requires (e.g. Guangzhou's 4 years)"
+    )
     confidence: Confidence | None = None
     note: str | None = None
 
@@ -463,6 +468,9 @@ class RankKey(_Strict):
     measure: Ident
     order: Literal["desc", "asc"] = "desc"
     label: str | None = None
+    serves: list[MainIndicator] = Field(
+        [], description="national main indicators this key ranks by (e.g. insurance months)"
+    )
 
 
 class Selection(_Strict):
