@@ -16,7 +16,7 @@ import polars as pl
 from pydantic import BaseModel
 
 from hukoucalc import __version__
-from hukoucalc.batch.fields import ROW, type_batch
+from hukoucalc.batch.fields import ROW, Typed, type_batch
 from hukoucalc.batch.read import read_batch
 from hukoucalc.batch.score import decimal_column, score_batch
 from hukoucalc.batch.select import ADMITTED, QUALIFIED, RANK, select
@@ -82,19 +82,10 @@ def rank_file(
     step("reading")
     raw = read_batch(path, scheme, encoding=encoding)
     step("validating")
-    typed = type_batch(raw.frame, scheme)
-    errors = _with_duplicates(typed.errors, typed.frame, scheme.fields)
-    errors = errors.sort(ROW, "column")
-    if strict and errors.height:
-        first = errors.row(0, named=True)
-        raise ApplicantError(
-            f"row {first[ROW]}, column '{first['column']}': {first['reason']} "
-            "(--strict stops at the first bad row; nothing was written)",
-            where=str(path),
-        )
-    bad_rows = errors.select(ROW).unique()
-    valid = typed.frame.join(bad_rows, on=ROW, how="anti")
-    typed.frame = valid
+    typed, errors, bad_rows = keep_valid(
+        type_batch(raw.frame, scheme), scheme.fields, path, strict=strict
+    )
+    valid = typed.frame
     step("scoring")
     scored = score_batch(typed, compiled)
     step("ranking")
@@ -127,10 +118,28 @@ def rank_file(
         admitted=int(frame[ADMITTED].sum()),
         cutoff=_points(chosen.cutoff_units, compiled.unit),
         ties_at_cutoff=chosen.ties_at_cutoff,
-        histogram=_histogram(frame, compiled.unit, chosen.cutoff_units),
+        histogram=histogram(frame, compiled.unit, chosen.cutoff_units),
     )
     errors = errors.rename({ROW: "row"}).with_columns(pl.col("value").fill_null(""))
     return RankResult(summary=summary, ranked=ranked, errors=errors)
+
+
+def keep_valid(
+    typed: Typed, fields: dict[str, FieldSpec], path: Path, *, strict: bool
+) -> tuple[Typed, pl.DataFrame, pl.DataFrame]:
+    """The valid rows of a typed batch, every error (duplicate ID numbers included, by row and
+    column) and the bad rows' numbers; with ``strict``, the first error stops the run."""
+    errors = _with_duplicates(typed.errors, typed.frame, fields).sort(ROW, "column")
+    if strict and errors.height:
+        first = errors.row(0, named=True)
+        raise ApplicantError(
+            f"row {first[ROW]}, column '{first['column']}': {first['reason']} "
+            "(--strict stops at the first bad row; nothing was written)",
+            where=str(path),
+        )
+    bad_rows = errors.select(ROW).unique()
+    valid = typed.frame.join(bad_rows, on=ROW, how="anti")
+    return Typed(frame=valid, widths=typed.widths, errors=typed.errors), errors, bad_rows
 
 
 def _points(units: int | None, unit: int) -> str | None:
@@ -219,7 +228,9 @@ def _publishable(
     return ordered.select(columns)
 
 
-def _histogram(frame: pl.DataFrame, unit: int, cutoff: int | None, width: int = 5) -> list[Bin]:
+def histogram(frame: pl.DataFrame, unit: int, cutoff: int | None, width: int = 5) -> list[Bin]:
+    """Eligible applicants by total, in bins of ``width`` points (multiples of it, so bins of
+    several schemes line up); the bin holding the cut-off is marked."""
     eligible = frame.filter(pl.col("eligible"))
     if eligible.height == 0:
         return []
