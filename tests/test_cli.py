@@ -62,6 +62,7 @@ COMMANDS = [
     ["scheme", "validate"],
     ["scheme", "schema"],
     ["scheme", "template"],
+    ["scheme", "diff"],
 ]
 
 

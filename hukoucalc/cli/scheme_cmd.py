@@ -1,4 +1,4 @@
-"""``hukoucalc scheme ...``: list, show, validate, and emit the applicant schema or CSV header."""
+"""``hukoucalc scheme ...``: list, show, validate, diff; the applicant schema and CSV header."""
 
 from __future__ import annotations
 
@@ -121,3 +121,30 @@ def template(scheme: SchemeArg) -> None:
 
     loaded = load_scheme(scheme)
     typer.echo(",".join(loaded.scheme.fields))
+
+
+@app.command()
+@reports_errors
+def diff(
+    a: Annotated[str, typer.Argument(help="The first scheme (bundled name or path).")],
+    b: Annotated[str, typer.Argument(help="The second scheme (bundled name or path).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show what changes from scheme A to scheme B, parameter by parameter.
+
+    Example: hukoucalc scheme diff beijing-2018 beijing-2020
+    """
+    from hukoucalc.scheme.diff import diff_schemes  # noqa: PLC0415
+    from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
+
+    old, new = load_scheme(a), load_scheme(b)
+    result = diff_schemes(old.scheme, new.scheme)
+    if as_json:
+        document = result.to_json()
+        document["a"] = {"id": old.id, "sha256": old.sha256, "origin": old.origin}
+        document["b"] = {"id": new.id, "sha256": new.sha256, "origin": new.origin}
+        print_json(document)
+        return
+    from hukoucalc.render.diff import render_diff  # noqa: PLC0415
+
+    render_diff(result, stdout(), a=a, b=b)

@@ -122,7 +122,7 @@ def scheme_from_data(data: dict[str, Any], *, origin: str) -> LoadedScheme:
 def content_hash(scheme: Scheme) -> str:
     """SHA-256 of the scheme's canonical JSON: same content, same hash, whatever the layout."""
     canonical = json.dumps(
-        _canonical(scheme.model_dump(mode="python", by_alias=True, exclude_none=True)),
+        plain_data(scheme.model_dump(mode="python", by_alias=True, exclude_none=True)),
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
@@ -130,12 +130,12 @@ def content_hash(scheme: Scheme) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _canonical(value: Any) -> Any:
-    """Numbers by value (10.50 and 10.5 hash alike), dates as ISO text."""
+def plain_data(value: Any) -> Any:
+    """JSON-ready data: numbers as exact text by value (10.50 and 10.5 alike), dates as ISO text."""
     if isinstance(value, dict):
-        return {key: _canonical(item) for key, item in value.items()}
+        return {key: plain_data(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_canonical(item) for item in value]
+        return [plain_data(item) for item in value]
     if isinstance(value, Decimal):
         return format_decimal(value)
     if isinstance(value, dt.date):
