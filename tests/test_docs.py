@@ -6,7 +6,7 @@ Every construct is shown by a scheme in ``docs/examples/<construct>.toml`` with 
     {
       "title": "...",
       "applicant": { ... },                  the applicant record, as in an applicant file
-      "expected": {                          as in tests/scenarios (see test_scenarios.py)
+      "expected": {                          checked by tests/expect.py, as the scenarios are
         "indicators": {"age": "20"},         points per indicator id (omitted = not checked)
         "groups": {"innovation": "12"},      optional
         "total": "32",
@@ -36,11 +36,11 @@ from typing import Any
 import pytest
 
 from hukoucalc.applicant import validate_applicant
-from hukoucalc.engine.compile import compile_scheme
-from hukoucalc.engine.scalar import evaluate_one
 from hukoucalc.errors import ApplicantError
 from hukoucalc.scheme.load import load_scheme
 from hukoucalc.scorecard import score_record
+
+from .expect import check_card
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -63,10 +63,6 @@ CASES = _cases()
 
 def _scheme_of(cases_path: Path) -> Path:
     return cases_path.with_name(cases_path.name.removesuffix(".cases.json") + ".toml")
-
-
-def _dec(value: object) -> Decimal:
-    return Decimal(str(value))
 
 
 @pytest.mark.parametrize("path", SCHEMES, ids=[p.name for p in SCHEMES])
@@ -95,34 +91,7 @@ def test_example_case(path: Path, n: int, case: dict[str, Any]) -> None:
         return
     record = validate_applicant(loaded.scheme, case["applicant"], where=where)
     card = score_record(loaded, record, applicant=where)
-    expected = case["expected"]
-    got = {line.id: Decimal(line.points) for line in card.indicators}
-    for ident, points in expected.get("indicators", {}).items():
-        assert ident in got, f"{where}: no indicator {ident!r}"
-        assert got[ident] == _dec(points), f"{where}: indicator {ident}"
-    groups = {g.id: Decimal(g.points) for g in card.groups}
-    for ident, points in expected.get("groups", {}).items():
-        assert groups[ident] == _dec(points), f"{where}: group {ident}"
-    assert Decimal(card.total) == _dec(expected["total"]), f"{where}: total"
-    if "eligible" in expected:
-        assert card.eligible is expected["eligible"], f"{where}: eligible"
-    gates = {g.id: g.passed for g in card.gates}
-    for ident, passed in expected.get("gates", {}).items():
-        assert gates[ident] is passed, f"{where}: gate {ident}"
-    if "floored" in expected:
-        assert card.floored is expected["floored"], f"{where}: floored"
-    if "target" in expected:
-        want = expected["target"]
-        assert card.target is not None, f"{where}: no target"
-        assert card.target.kind == want["kind"], f"{where}: target kind"
-        assert Decimal(card.target.score) == _dec(want["score"]), f"{where}: target score"
-        assert Decimal(card.target.gap) == _dec(want["gap"]), f"{where}: target gap"
-        assert card.target.reached is want["reached"], f"{where}: target reached"
-    if "keys" in expected:
-        evaluation = evaluate_one(compile_scheme(loaded.scheme), record)
-        for ident, value in expected["keys"].items():
-            number, scale = evaluation.keys[ident]
-            assert Decimal(number) / scale == _dec(value), f"{where}: key {ident}"
+    check_card(loaded, record, card, case["expected"], where)
 
 
 def _toml_blocks(text: str) -> list[str]:
