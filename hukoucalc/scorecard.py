@@ -17,7 +17,7 @@ from hukoucalc.engine.compile import compile_scheme
 from hukoucalc.engine.scalar import evaluate_one
 from hukoucalc.engine.units import exact_text, format_decimal, to_decimal
 from hukoucalc.scheme.load import LoadedScheme
-from hukoucalc.scheme.model import Table
+from hukoucalc.scheme.model import Scheme, Table
 
 
 class Counted(BaseModel):
@@ -193,28 +193,29 @@ def score_record(loaded: LoadedScheme, record: dict[str, Any], *, applicant: str
     )
 
 
-def _target(loaded: LoadedScheme, total: Decimal) -> Target | None:
-    scheme = loaded.scheme
+def published_target(scheme: Scheme) -> tuple[str, int | None, Decimal, str | None] | None:
+    """The line an applicant aims at: ``(kind, year, score, tag)`` of the threshold (threshold
+    modes) or of the latest published cut-off; None when the scheme has neither."""
     if scheme.selection.mode != "quota" and scheme.selection.threshold is not None:
-        line = scheme.selection.threshold
-        return Target(
-            kind="threshold",
-            year=None,
-            score=format_decimal(line),
-            gap=format_decimal(line - total),
-            reached=total >= line,
-            tag=None,
-        )
+        return "threshold", None, scheme.selection.threshold, None
     if not scheme.cutoffs:
         return None
     latest = max(scheme.cutoffs, key=lambda c: c.year)
+    return "cutoff", latest.year, latest.score, latest.tag
+
+
+def _target(loaded: LoadedScheme, total: Decimal) -> Target | None:
+    found = published_target(loaded.scheme)
+    if found is None:
+        return None
+    kind, year, line, tag = found
     return Target(
-        kind="cutoff",
-        year=latest.year,
-        score=format_decimal(latest.score),
-        gap=format_decimal(latest.score - total),
-        reached=total >= latest.score,
-        tag=latest.tag,
+        kind=kind,
+        year=year,
+        score=format_decimal(line),
+        gap=format_decimal(line - total),
+        reached=total >= line,
+        tag=tag,
     )
 
 

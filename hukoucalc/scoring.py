@@ -26,6 +26,14 @@ def score_file(path: Path, scheme_refs: list[str]) -> list[Scorecard]:
     return cards
 
 
+def load_applicant(path: Path, scheme_ref: str | None) -> tuple[LoadedScheme, dict[str, Any]]:
+    """One applicant file under one scheme (``scheme_ref``, else the file's own): the scheme and
+    the validated record."""
+    data = read_json(path)
+    loaded = load_scheme(scheme_ref) if scheme_ref else _own_scheme(data, path)
+    return loaded, validate_applicant(loaded.scheme, data, where=str(path))
+
+
 def _own_scheme(data: dict[str, Any], path: Path) -> LoadedScheme:
     """The scheme the file names in its "scheme" key (a path is relative to the file)."""
     ref = data.get("scheme", DEFAULT_SCHEME)

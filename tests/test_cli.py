@@ -56,6 +56,7 @@ COMMANDS = [
     ["score"],
     ["rank"],
     ["synth"],
+    ["plan"],
     ["scheme"],
     ["scheme", "list"],
     ["scheme", "show"],

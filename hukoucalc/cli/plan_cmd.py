@@ -1,0 +1,88 @@
+"""``hukoucalc plan``: when one applicant's projected score first reaches a target."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hukoucalc.cli.common import print_json, reports_errors, stdout
+from hukoucalc.errors import UsageError
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+@reports_errors
+def plan(
+    applicant: Annotated[
+        Path,
+        typer.Argument(
+            metavar="APPLICANT", help="Applicant JSON file (see examples/applicant.json)."
+        ),
+    ],
+    scheme: Annotated[
+        str | None,
+        typer.Option(
+            "--scheme",
+            "-s",
+            help="Bundled scheme name or .toml path. "
+            'Default: the file\'s "scheme" key, else beijing-2020.',
+        ),
+    ] = None,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            help="Score to reach. Default: the scheme's threshold or latest published cut-off."
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            metavar="YYYY-MM-DD",
+            help="Project up to this accrual cut-off. Default: 20 years after the scheme's.",
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the JSON document instead of the chart.")
+    ] = False,
+) -> None:
+    """Project one applicant's score forward and find the first round that reaches the target, or why none does, with the single changes that would bring it forward.
+
+    Example: hukoucalc plan examples/applicant-beijing-2020.json --target 105
+    """  # noqa: E501 (Click shows the first paragraph as the summary: keep it on one line)
+    goal = _target(target) if target is not None else None
+    last = _until(until) if until is not None else None
+    from hukoucalc.planning import make_plan  # noqa: PLC0415
+    from hukoucalc.scoring import load_applicant  # noqa: PLC0415
+
+    loaded, record = load_applicant(applicant, scheme)
+    result = make_plan(loaded, record, applicant=str(applicant), target=goal, until=last)
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+        return
+    from hukoucalc.render.plan import render_plan  # noqa: PLC0415
+
+    render_plan(result, stdout())
+
+
+def _target(text: str) -> Decimal:
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise UsageError(f"--target: {text!r} is not a number (e.g. 100.88)")
+    return value
+
+
+def _until(text: str) -> dt.date:
+    try:
+        if _DATE.fullmatch(text.strip()):
+            return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    raise UsageError(f"--until: {text!r} is not a date (YYYY-MM-DD)")

@@ -1,0 +1,390 @@
+"""Path to admission: one applicant's score projected forward, the first round that reaches a
+target, and the single changes that would bring it forward (the ``plan`` command's core).
+
+The projection assumes the applicant keeps everything as now: a month period that is open at the
+scheme's accrual cut-off (``as_of``: it covers that month, or ends in it) keeps running; closed
+periods stay closed; no new events happen. Time moves by shifting every named date of the
+scheme's ``[dates]`` table (``as_of``, ``age_on``, windows…) by the same number of months, so caps
+saturate, age bands fall and "last N years" windows slide exactly as the scheme says. Date
+literals written inside a measure or condition stay fixed. Rounds are yearly: round ``year + n``
+has its dates shifted by ``12 n`` months. The one evaluator (:mod:`hukoucalc.engine`) scores every
+month; nothing here knows any city.
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from pydantic import BaseModel
+
+from hukoucalc import __version__, periods
+from hukoucalc.engine.compile import Compiled, compile_scheme
+from hukoucalc.engine.scalar import evaluate_one
+from hukoucalc.engine.units import format_decimal, to_decimal
+from hukoucalc.errors import UsageError
+from hukoucalc.scheme.load import LoadedScheme
+from hukoucalc.scheme.model import Scheme
+from hukoucalc.scorecard import SchemeRef, published_target
+
+SCHEMA_VERSION = 1
+DEFAULT_YEARS = 20  # how far the projection runs without --until
+MAX_YEARS = 100
+PERSONAL = ("birth_date", "sex")  # facts of the person (the ID number fixes them), never suggested
+
+
+class PlanTarget(BaseModel):
+    kind: str  # "cutoff" (latest published), "threshold", or "given" (--target)
+    year: int | None
+    score: str
+
+
+class RoundPoint(BaseModel):
+    """The projected result of one yearly round."""
+
+    year: int
+    as_of: dt.date  # the round's accrual cut-off
+    total: str
+    eligible: bool
+    failed_gates: list[str]
+    reached: bool  # eligible and total >= target
+    lines: dict[str, str]  # indicator id -> points
+
+
+class Blocker(BaseModel):
+    """A gate that still fails at the end of the projection."""
+
+    gate: str
+    label: str
+    reason: str
+    since: dt.date | None  # first accrual cut-off from which it fails for good; None: always
+
+
+class Never(BaseModel):
+    """Why no round reaches the target by ``until``."""
+
+    best: str  # best projected round total
+    best_round: int
+    gates: list[Blocker]
+    falling: list[str]  # indicators worth less at the end than now
+    rising: list[str]  # indicators worth more at the end than now
+    capped: list[str]  # indicators and groups whose cap bites at the end
+    reasons: list[str]  # the same, in words
+
+
+class Suggestion(BaseModel):
+    """One single change to the applicant, and what it would do."""
+
+    field: str
+    label: str
+    kind: str  # "enum", "bool" or "periods"
+    before: str | bool | None
+    after: str | bool
+    change: str
+    gain: str  # points gained in the scheme's own round
+    total: str  # the total in that round after the change
+    first_round: int | None
+
+
+class Plan(BaseModel):
+    schema_version: int
+    hukoucalc: str
+    scheme: SchemeRef
+    applicant: str
+    target: PlanTarget
+    as_of: dt.date
+    until: dt.date
+    rounds: list[RoundPoint]
+    first_month: dt.date | None  # first (shifted) accrual cut-off at which the target is reached
+    first_round: int | None
+    never: Never | None
+    suggestions: list[Suggestion]
+    places: int
+
+
+@dataclasses.dataclass
+class _Point:
+    shift: int
+    as_of: dt.date
+    total: Fraction
+    eligible: bool
+    failed: list[str]
+    lines: dict[str, int]
+    capped: list[str]
+
+
+def shift_date(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (the last day of the month when it has fewer days)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def continue_as_now(scheme: Scheme, record: dict[str, Any], now: int, last: int) -> dict[str, Any]:
+    """The record with every period open at month ``now`` running on to month ``last``."""
+    out = dict(record)
+    for name, spec in scheme.fields.items():
+        if spec.type == "periods" and record.get(name):
+            out[name] = tuple(
+                (start, max(end, last)) if start <= now <= end else (start, end)
+                for start, end in periods.merge(record[name])
+            )
+    return out
+
+
+class _Projector:
+    """Scores one record with the scheme's dates shifted by k months."""
+
+    def __init__(self, compiled: Compiled, target: Fraction) -> None:
+        self.compiled = compiled
+        self.target = target
+        self._schemes: dict[int, Compiled] = {}
+
+    def shifted(self, k: int) -> Compiled:
+        if k not in self._schemes:
+            scheme = self.compiled.scheme
+            dates = {name: shift_date(day, k) for name, day in scheme.dates.items()}
+            moved = scheme.model_copy(update={"dates": dates})
+            self._schemes[k] = dataclasses.replace(self.compiled, scheme=moved)
+        return self._schemes[k]
+
+    def at(self, record: dict[str, Any], k: int) -> _Point:
+        compiled = self.shifted(k)
+        ev = evaluate_one(compiled, record)
+        assert ev.total is not None and ev.eligible is not None
+        capped = [i for i, r in ev.indicators.items() if r.capped]
+        capped += [g for g, r in ev.groups.items() if r.capped]
+        return _Point(
+            shift=k,
+            as_of=compiled.scheme.dates["as_of"],
+            total=Fraction(ev.total, compiled.unit),
+            eligible=bool(ev.eligible),
+            failed=[g for g, passed in ev.gates.items() if not passed],
+            lines={i: r.points for i, r in ev.indicators.items()},
+            capped=capped,
+        )
+
+    def reached(self, point: _Point) -> bool:
+        return point.eligible and point.total >= self.target
+
+
+def make_plan(
+    loaded: LoadedScheme,
+    record: dict[str, Any],
+    *,
+    applicant: str,
+    target: Decimal | None = None,
+    until: dt.date | None = None,
+) -> Plan:
+    """Project the applicant month by month up to ``until`` and find the first round reaching
+    ``target`` (default: the scheme's threshold or latest published cut-off)."""
+    scheme = loaded.scheme
+    as_of = scheme.dates["as_of"]
+    goal = _target(scheme, target)
+    until = until or shift_date(as_of, 12 * DEFAULT_YEARS)
+    if until < as_of:
+        raise UsageError(f"--until {until} is before the scheme's accrual cut-off {as_of}")
+    if until > shift_date(as_of, 12 * MAX_YEARS):
+        raise UsageError(f"--until {until} is more than {MAX_YEARS} years after {as_of}")
+    months = periods.month_of_date(until) - periods.month_of_date(as_of)
+    if shift_date(as_of, months) > until:
+        months -= 1
+    compiled = compile_scheme(scheme, origin=loaded.origin)
+    projector = _Projector(compiled, Fraction(Decimal(goal.score)))
+    now, last = periods.month_of_date(as_of), periods.month_of_date(until)
+    base = continue_as_now(scheme, record, now, last)
+    points = [projector.at(base, k) for k in range(months + 1)]
+    rounds = points[::12]
+    first_month = next((p.as_of for p in points if projector.reached(p)), None)
+    first = next((n for n, p in enumerate(rounds) if projector.reached(p)), None)
+    year = scheme.scheme.year
+    unit = compiled.unit
+    return Plan(
+        schema_version=SCHEMA_VERSION,
+        hukoucalc=__version__,
+        scheme=SchemeRef(
+            id=loaded.id,
+            title=scheme.scheme.title,
+            city=scheme.scheme.city,
+            year=year,
+            sha256=loaded.sha256,
+            origin=loaded.origin,
+        ),
+        applicant=applicant,
+        target=goal,
+        as_of=as_of,
+        until=until,
+        rounds=[
+            RoundPoint(
+                year=year + n,
+                as_of=p.as_of,
+                total=_text(p.total),
+                eligible=p.eligible,
+                failed_gates=p.failed,
+                reached=projector.reached(p),
+                lines={i: format_decimal(to_decimal(v, unit)) for i, v in p.lines.items()},
+            )
+            for n, p in enumerate(rounds)
+        ],
+        first_month=first_month,
+        first_round=None if first is None else year + first,
+        never=None if first is not None else _never(scheme, points, rounds, projector, year),
+        suggestions=_suggestions(scheme, record, projector, rounds, now, last, year, first),
+        places=compiled.places,
+    )
+
+
+def _target(scheme: Scheme, given: Decimal | None) -> PlanTarget:
+    if given is not None:
+        return PlanTarget(kind="given", year=None, score=format_decimal(given))
+    found = published_target(scheme)
+    if found is None:
+        raise UsageError(
+            f"scheme '{scheme.scheme.id}' has no threshold and no published cut-off: "
+            "give the score to reach with --target"
+        )
+    kind, year, score, _ = found
+    return PlanTarget(kind=kind, year=year, score=format_decimal(score))
+
+
+def _text(value: Fraction) -> str:
+    return format_decimal(to_decimal(value.numerator, value.denominator))
+
+
+def _never(
+    scheme: Scheme, points: list[_Point], rounds: list[_Point], projector: _Projector, year: int
+) -> Never:
+    start, end = points[0], points[-1]
+    best_n = max(range(len(rounds)), key=lambda n: (rounds[n].total, -n))
+    best = rounds[best_n]
+    labels = {i.id: i.label for i in scheme.indicators} | {g.id: g.label for g in scheme.groups}
+    unit = projector.compiled.unit
+
+    def worth(ident: str, point: _Point) -> str:
+        return format_decimal(to_decimal(point.lines[ident], unit))
+
+    falling = [i for i in start.lines if end.lines[i] < start.lines[i]]
+    rising = [i for i in start.lines if end.lines[i] > start.lines[i]]
+    blockers = []
+    for gate in scheme.gates:
+        if gate.id not in end.failed:
+            continue
+        since = len(points)
+        while since > 0 and gate.id in points[since - 1].failed:
+            since -= 1
+        blockers.append(
+            Blocker(
+                gate=gate.id,
+                label=gate.label,
+                reason=gate.reason,
+                since=None if since == 0 else points[since].as_of,
+            )
+        )
+    reasons = []
+    for b in blockers:
+        when = "at every month" if b.since is None else f"from {b.since} on"
+        reasons.append(f"gate '{b.gate}' ({b.label}) fails {when}: {b.reason}")
+    if best.total < projector.target:
+        gap = _text(projector.target - best.total)
+        reasons.append(
+            f"the best projected score is {_text(best.total)} (round {year + best_n}), "
+            f"{gap} short of the target"
+        )
+        if falling:
+            changes = ", ".join(f"{labels[i]} {worth(i, start)} → {worth(i, end)}" for i in falling)
+            reasons.append(f"falling with time: {changes}")
+        if rising:
+            changes = ", ".join(f"{labels[i]} {worth(i, start)} → {worth(i, end)}" for i in rising)
+            reasons.append(f"growing with time: {changes}")
+        else:
+            reasons.append("nothing the applicant accrues raises the score")
+        if falling and end.total < best.total:
+            reasons.append(f"after round {year + best_n} the falling indicators outrun accrual")
+        if end.capped:
+            reasons.append(f"capped by {end.as_of}: " + ", ".join(labels[i] for i in end.capped))
+    elif not blockers:
+        reasons.append(
+            "the score reaches the target only in rounds when the applicant is ineligible"
+        )
+    return Never(
+        best=_text(best.total),
+        best_round=year + best_n,
+        gates=blockers,
+        falling=falling,
+        rising=rising,
+        capped=end.capped,
+        reasons=reasons,
+    )
+
+
+def _candidates(
+    scheme: Scheme, record: dict[str, Any], now: int, last: int
+) -> Iterator[tuple[str, str, str | bool | None, str | bool, str, dict[str, Any]]]:
+    """Single changes the scheme's own fields allow: another value of an enum field, a bool
+    field turned on, a period field not running now started from next month."""
+    start = periods.format_month(now + 1)
+    for name, spec in scheme.fields.items():
+        if name in PERSONAL:
+            continue
+        current = record.get(name)
+        if spec.type == "enum":
+            values = spec.values or {}
+            was = values.get(current, "—") if isinstance(current, str) else "—"
+            for code, label in values.items():
+                if code != current:
+                    change = f"{spec.label}: {was} → {label}"
+                    yield name, "enum", current, code, change, record | {name: code}
+        elif spec.type == "bool" and not current:
+            change = f"{spec.label}: no → yes"
+            yield name, "bool", bool(current), True, change, record | {name: True}
+        elif spec.type == "periods":
+            spans = periods.merge(current or ())
+            if any(a <= now <= b for a, b in spans):
+                continue
+            change = f"{spec.label}: from {start} on"
+            added = (*spans, (now + 1, last))
+            yield name, "periods", None, f"{start}..", change, record | {name: added}
+
+
+def _suggestions(
+    scheme: Scheme,
+    record: dict[str, Any],
+    projector: _Projector,
+    rounds: list[_Point],
+    now: int,
+    last: int,
+    year: int,
+    first: int | None,
+) -> list[Suggestion]:
+    found: list[tuple[Fraction, int, Suggestion]] = []
+    for name, kind, before, after, change, changed in _candidates(scheme, record, now, last):
+        moved = continue_as_now(scheme, changed, now, last)
+        this_round = projector.at(moved, 0)
+        gain = this_round.total - rounds[0].total
+        new_first = next(
+            (n for n in range(len(rounds)) if projector.reached(projector.at(moved, 12 * n))),
+            None,
+        )
+        sooner = new_first is not None and (first is None or new_first < first)
+        if gain <= 0 and not sooner:
+            continue
+        suggestion = Suggestion(
+            field=name,
+            label=scheme.fields[name].label,
+            kind=kind,
+            before=before,
+            after=after,
+            change=change,
+            gain=_text(gain),
+            total=_text(this_round.total),
+            first_round=None if new_first is None else year + new_first,
+        )
+        order = new_first if new_first is not None else len(rounds)
+        found.append((gain, order, suggestion))
+    found.sort(key=lambda f: (-f[0], f[1], f[2].field, str(f[2].after)))
+    return [s for _, _, s in found]
