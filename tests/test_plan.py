@@ -1,0 +1,279 @@
+"""``hukoucalc plan``: hand-computed projections (cases in tests/data/plan/cases.json, each with
+its arithmetic in "why"), suggestions, the JSON document, the chart and the CLI errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from hukoucalc import __version__
+from hukoucalc.errors import ExitCode
+from hukoucalc.periods import parse_periods
+from hukoucalc.planning import Plan, continue_as_now, make_plan, shift_date
+from hukoucalc.render.plan import chart
+from hukoucalc.scheme.load import load_scheme
+from hukoucalc.scoring import load_applicant
+from tests.invoke import assert_error, flat, run
+
+DATA = Path("tests/data/plan")
+SCHEME = DATA / "plan.toml"
+CASES = json.loads(Path(__file__).parent.joinpath("data/plan/cases.json").read_text())["cases"]
+
+
+def plan_json(runner: CliRunner, *args: str | Path) -> dict[str, Any]:
+    result = run(runner, "plan", *args, "--json")
+    assert result.exit_code == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_hand_computed_cases(runner: CliRunner, case: dict[str, Any]) -> None:
+    doc = plan_json(runner, case["applicant"], "--scheme", case["scheme"], *case["args"])
+    assert doc["target"] == case["target"]
+    assert doc["first_month"] == case["first_month"]
+    assert doc["first_round"] == case["first_round"]
+    totals = {str(r["year"]): r["total"] for r in doc["rounds"]}
+    assert {year: totals[year] for year in case["totals"]} == case["totals"]
+    if "rounds" in case:
+        assert len(doc["rounds"]) == case["rounds"]
+    failed = {str(r["year"]): r["failed_gates"] for r in doc["rounds"]}
+    ineligible = case.get("ineligible", {})
+    assert {year: failed[year] for year in case["totals"]} == {
+        year: ineligible.get(year, []) for year in case["totals"]
+    }
+    if "never" in case:
+        never = {k: v for k, v in doc["never"].items() if k != "reasons"}
+        assert never == case["never"]
+    else:
+        assert doc["never"] is None
+    first = [r["year"] for r in doc["rounds"] if r["reached"]]
+    assert (first[0] if first else None) == case["first_round"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_first_round_is_the_score_commands_total(runner: CliRunner, case: dict[str, Any]) -> None:
+    doc = plan_json(runner, case["applicant"], "--scheme", case["scheme"], *case["args"])
+    result = run(runner, "score", case["applicant"], "--scheme", case["scheme"], "--json")
+    card = json.loads(result.stdout)
+    assert doc["rounds"][0]["total"] == card["total"]
+    assert doc["rounds"][0]["eligible"] == card["eligible"]
+    assert doc["rounds"][0]["lines"] == {i["id"]: i["points"] for i in card["indicators"]}
+
+
+def test_never_says_why(runner: CliRunner) -> None:
+    doc = plan_json(runner, DATA / "age-penalty.json", "-s", SCHEME)
+    assert doc["never"]["reasons"] == [
+        "gate 'retirement' (未满60周岁) fails from 2038-03-31 on: 已满60周岁",
+        "the best projected score is 98 (round 2030), 2 short of the target",
+        "falling with time: 年龄 20 → 0",
+        "growing with time: 就业 55 → 75",
+        "after round 2030 the falling indicators outrun accrual",
+        "capped by 2043-12-31: 就业",
+    ]
+
+
+def _suggested(doc: dict[str, Any]) -> list[tuple[str, Any, str, int | None]]:
+    return [(s["field"], s["after"], s["gain"], s["first_round"]) for s in doc["suggestions"]]
+
+
+def test_suggestions_ranked_by_points_gained(runner: CliRunner) -> None:
+    # master +11 (106 now) and a registered rental +5 (100 now) reach the target in 2024; living
+    # outside the core from 2024-01 adds nothing now but 2 after 12 months: 100 in round 2025,
+    # a year earlier than 2026. A lower degree gains nothing and is left out.
+    doc = plan_json(runner, DATA / "accrual.json", "-s", SCHEME)
+    assert _suggested(doc) == [
+        ("education", "master", "11", 2024),
+        ("rental_registered", True, "5", 2024),
+        ("home_outside_core", "2024-01..", "0", 2025),
+    ]
+    first = doc["suggestions"][0]
+    assert first["before"] == "bachelor"
+    assert first["total"] == "106"
+    assert first["change"] == "学历: 本科 → 硕士"
+
+
+def test_suggestions_when_never(runner: CliRunner) -> None:
+    # rental: 95 now, 98 in 2025, then 91 … 100 in 2029 (74 + 5 + 15 + 10 − … see the chart)
+    doc = plan_json(runner, DATA / "age-penalty.json", "-s", SCHEME)
+    assert _suggested(doc) == [
+        ("education", "master", "11", 2024),
+        ("rental_registered", True, "5", 2029),
+        ("home_outside_core", "2024-01..", "0", 2029),
+    ]
+
+
+def test_suggestion_gaining_points_without_bringing_the_round_forward(runner: CliRunner) -> None:
+    doc = plan_json(runner, DATA / "gate-later.json", "-s", SCHEME)
+    assert _suggested(doc) == [("rental_registered", True, "5", 2027)]
+
+
+def test_personal_fields_and_fields_without_points_are_not_suggested(runner: CliRunner) -> None:
+    # mini-2024: sex is a fact of the person; hitech_core_years is an int, not a choice
+    doc = plan_json(runner, DATA / "mini.json", "-s", "tests/data/mini.toml")
+    assert doc["suggestions"] == []
+
+
+def test_json_document_shape(runner: CliRunner) -> None:
+    doc = plan_json(runner, DATA / "accrual.json", "-s", SCHEME)
+    loaded = load_scheme(str(SCHEME))
+    assert list(doc) == [
+        "schema_version",
+        "hukoucalc",
+        "scheme",
+        "applicant",
+        "target",
+        "as_of",
+        "until",
+        "rounds",
+        "first_month",
+        "first_round",
+        "never",
+        "suggestions",
+        "places",
+    ]
+    assert doc["schema_version"] == 1
+    assert doc["hukoucalc"] == __version__
+    assert doc["scheme"]["id"] == "plan-test"
+    assert doc["scheme"]["sha256"] == loaded.sha256
+    assert doc["applicant"] == str(DATA / "accrual.json")
+    assert (doc["as_of"], doc["until"]) == ("2023-12-31", "2043-12-31")
+    assert [r["year"] for r in doc["rounds"]] == list(range(2024, 2045))
+    assert doc["rounds"][2] == {
+        "year": 2026,
+        "as_of": "2025-12-31",
+        "total": "101",
+        "eligible": True,
+        "failed_gates": [],
+        "reached": True,
+        "lines": {"employment": "66", "education": "15", "rental": "0", "area": "0", "age": "20"},
+    }
+    assert set(doc["suggestions"][0]) == {
+        "field",
+        "label",
+        "kind",
+        "before",
+        "after",
+        "change",
+        "gain",
+        "total",
+        "first_round",
+    }
+    assert Plan.model_validate(doc).first_round == 2026
+
+
+def test_output_is_deterministic(runner: CliRunner) -> None:
+    args = ("plan", "examples/applicant-beijing-2020.json", "--json")
+    assert run(runner, *args).stdout == run(runner, *args).stdout
+
+
+def test_terminal_output(runner: CliRunner) -> None:
+    result = run(runner, "plan", DATA / "accrual.json", "-s", SCHEME)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    out = flat(result.stdout)
+    assert "Target 100.00 (the 2023 cut-off)" in out
+    assert "2026 101.00" in out
+    first = "First round reaching 100.00: 2026 (projected 101.00, months counted to 2025-12-31)"
+    assert first in out
+    assert "first reached at the cut-off 2025-08-31" in out
+    assert "1 学历: 本科 → 硕士 +11.00 2024" in out
+
+
+def test_terminal_output_never(runner: CliRunner) -> None:
+    result = run(runner, "plan", DATA / "age-penalty.json", "-s", SCHEME)
+    assert result.exit_code == 0, result.stderr
+    out = flat(result.stdout)
+    assert "No round up to 2044 (months counted to 2043-12-31) reaches 100.00." in out
+    assert "· falling with time: 年龄 20 → 0" in out
+    assert "2039 90.00" in out and "not eligible: retirement" in out
+
+
+def test_chart_bars_and_target_line() -> None:
+    loaded, record = load_applicant(DATA / "accrual.json", str(SCHEME))
+    plan = make_plan(loaded, record, applicant="a")
+    console = Console(file=StringIO(), width=100, color_system=None)
+    console.print(chart(plan))
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    rows = {line.split()[0]: line for line in text.splitlines() if line.strip()[:2] == "20"}
+    # the highest total is 104 (2027): 40 columns; 95 → 36 columns, the target 100 at column 38
+    bar_2024 = rows["2024"].split("95.00  ")[1]
+    assert bar_2024.index("│") == 38
+    assert bar_2024[:38] == "█" * 36 + "  "
+    bar_2027 = rows["2027"].split("104.00  ")[1]
+    # columns 0-39 filled, the line at 38, column 40 blank; then the status column
+    assert bar_2027.rstrip() == "█" * 38 + "│" + "█" + " " + "  reached"
+
+
+def test_shift_date_keeps_month_ends() -> None:
+    assert shift_date(dt.date(2019, 12, 31), 2) == dt.date(2020, 2, 29)
+    assert shift_date(dt.date(2019, 12, 31), 14) == dt.date(2021, 2, 28)
+    assert shift_date(dt.date(2019, 12, 31), 15) == dt.date(2021, 3, 31)
+    assert shift_date(dt.date(2023, 1, 1), 13) == dt.date(2024, 2, 1)
+
+
+def test_only_periods_open_at_the_cut_off_keep_running() -> None:
+    scheme = load_scheme(str(SCHEME)).scheme
+    now = parse_periods("2023-12")[0][0]
+    record = {
+        "social_insurance": parse_periods("2010-01..2015-06;2015-07..2023-12"),  # touching: open
+        "home_outside_core": parse_periods("2016-01..2020-12;2024-03..2024-05"),  # closed, future
+    }
+    out = continue_as_now(scheme, record, now, now + 24)
+    assert out["social_insurance"] == parse_periods("2010-01..2025-12")
+    assert out["home_outside_core"] == record["home_outside_core"]
+    ends_at = continue_as_now(scheme, {"social_insurance": ((now - 5, now),)}, now, now + 2)
+    assert ends_at["social_insurance"] == ((now - 5, now + 2),)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--target", "abc"], ExitCode.USAGE, "--target: 'abc' is not a number (e.g. 100.88)"),
+        (["--target", "nan"], ExitCode.USAGE, "--target: 'nan' is not a number"),
+        (["--until", "2024-02-30"], ExitCode.USAGE, "--until: '2024-02-30' is not a date"),
+        (["--until", "2024/01/01"], ExitCode.USAGE, "--until: '2024/01/01' is not a date"),
+        (
+            ["--until", "2023-12-30"],
+            ExitCode.USAGE,
+            "--until 2023-12-30 is before the scheme's accrual cut-off 2023-12-31",
+        ),
+        (["--until", "2200-01-01"], ExitCode.USAGE, "is more than 100 years after 2023-12-31"),
+        (
+            ["-s", str(DATA / "no-cutoff.toml")],
+            ExitCode.USAGE,
+            "scheme 'plan-test-no-cutoff' has no threshold and no published cut-off: "
+            "give the score to reach with --target",
+        ),
+        (["-s", "nowhere"], ExitCode.SCHEME, "unknown scheme 'nowhere'"),
+    ],
+)
+def test_cli_errors(runner: CliRunner, args: list[str], code: int, message: str) -> None:
+    scheme = [] if "-s" in args else ["-s", str(SCHEME)]
+    result = run(runner, "plan", DATA / "accrual.json", *scheme, *args)
+    assert_error(result, code, message)
+
+
+def test_applicant_errors(runner: CliRunner) -> None:
+    result = run(runner, "plan", DATA / "missing.json", "-s", SCHEME)
+    assert_error(result, ExitCode.INPUT_FILE, "tests/data/plan/missing.json: no such file")
+    result = run(runner, "plan", DATA / "bad-education.json", "-s", SCHEME)
+    assert_error(
+        result,
+        ExitCode.APPLICANT,
+        "bad-education.json: field 'education' (学历): 'phd' is not one of: none, bachelor, master",
+    )
+
+
+def test_scheme_from_the_applicant_file(runner: CliRunner) -> None:
+    doc = plan_json(runner, "examples/applicant-beijing-2020.json")
+    assert doc["scheme"]["id"] == "beijing-2020"
+    assert doc["target"] == {"kind": "cutoff", "year": 2021, "score": "100.88"}
+    assert (doc["first_round"], doc["rounds"][0]["total"]) == (2020, "101.38")
