@@ -7,15 +7,12 @@ return) is neutralised with a leading apostrophe; numbers, negative points inclu
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import polars as pl
 
-from hukoucalc.errors import OutputError
+from hukoucalc import atomic
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,24 +30,13 @@ def neutralise(columns: Iterable[str]) -> list[pl.Expr]:
 
 
 def write_atomically(frame: pl.DataFrame, path: Path, fmt: str) -> None:
-    """Write to a temporary file beside ``path``, then rename it into place."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError("the folder does not exist", where=str(path))
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(temp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's private 0600
-    try:
+    """Write ``frame`` as CSV or JSON Lines to a temporary file beside ``path``, then rename it."""
+
+    def write(temp: str) -> None:
         if fmt == "jsonl":  # exact decimals as strings: JSON numbers are read as floats
             decimals = [c for c, t in frame.schema.items() if isinstance(t, pl.Decimal)]
             frame.with_columns(pl.col(decimals).cast(pl.String)).write_ndjson(temp)
         else:
             frame.write_csv(temp, include_bom=True)
-        os.replace(temp, path)
-    except OSError as exc:
-        raise OutputError(f"cannot write: {exc.strerror or exc}", where=str(path)) from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
+
+    atomic.write_atomically(path, write)

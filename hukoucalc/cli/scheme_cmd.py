@@ -147,4 +147,4 @@ def diff(
         return
     from hukoucalc.render.diff import render_diff  # noqa: PLC0415
 
-    render_diff(result, stdout(), a=a, b=b)
+    render_diff(result, stdout())

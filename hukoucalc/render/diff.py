@@ -19,8 +19,9 @@ WIDEST = 100
 _MARK = {"added": "[green]+ added[/]", "removed": "[red]− removed[/]", "changed": "~ changed"}
 
 
-def render_diff(diff: SchemeDiff, console: Console, *, a: str = "A", b: str = "B") -> None:
-    """``a`` and ``b`` name the two schemes in the column headers."""
+def render_diff(diff: SchemeDiff, console: Console) -> None:
+    """Columns headed by the schemes' ids (``A``/``B`` when the ids are the same)."""
+    a, b = (diff.a, diff.b) if diff.a != diff.b else ("A", "B")
     console.print(f"[bold]{escape(diff.a)}[/] → [bold]{escape(diff.b)}[/]")
     if diff.identical:
         console.print("no differences")
