@@ -203,7 +203,10 @@ def synthesise(schemes: list[Scheme], n: int, seed: int, *, dirty: bool = False)
     fields: dict[str, FieldSpec] = {}
     for scheme in schemes:
         for name, spec in scheme.fields.items():
-            fields.setdefault(name, spec)
+            first = fields.setdefault(name, spec)
+            if first.values is not None and spec.values is not None:  # codes all schemes know
+                known = {c: v for c, v in first.values.items() if c in spec.values}
+                fields[name] = first.model_copy(update={"values": known or first.values})
     ordered: list[str] = [name for name in ("id_number", "name") if name in fields]
     ordered += [name for name in fields if name not in ordered]
     pool = _Pool(schemes, n, seed)

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from hukoucalc import __version__
-from hukoucalc.cli import plan_cmd, rank_cmd, scheme_cmd, score_cmd, synth_cmd
+from hukoucalc.cli import compare_cmd, plan_cmd, rank_cmd, scheme_cmd, score_cmd, synth_cmd
 from hukoucalc.cli.common import state
 
 app = typer.Typer(
@@ -53,6 +53,7 @@ def _main(
 app.command(name="score")(score_cmd.score)
 app.command(name="rank")(rank_cmd.rank)
 app.command(name="synth")(synth_cmd.synth)
+app.command(name="compare")(compare_cmd.compare)
 app.command(name="plan")(plan_cmd.plan)
 app.add_typer(scheme_cmd.app, name="scheme")
 

@@ -1,0 +1,80 @@
+"""``hukoucalc compare``: one applicant pool under several schemes, against the first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hukoucalc.cli.common import print_json, reports_errors, stderr, stdout
+
+
+@reports_errors
+def compare(
+    applicants: Annotated[
+        Path, typer.Argument(metavar="APPLICANTS", help="CSV (UTF-8, BOM or GB18030) or .jsonl.")
+    ],
+    scheme: Annotated[
+        list[str],
+        typer.Option(
+            "--scheme",
+            "-s",
+            help="Scheme (name or .toml), twice or more; the first is the baseline.",
+        ),
+    ],
+    quota: Annotated[
+        int | None, typer.Option(min=0, help="One quota for every scheme (default: each its own).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Write a self-contained HTML report with charts here."),
+    ] = None,
+    movers: Annotated[
+        Path | None,
+        typer.Option("--movers", help="Write who enters and who leaves (CSV) here."),
+    ] = None,
+    errors: Annotated[
+        Path | None, typer.Option("--errors", help="Write every bad row (CSV) here.")
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Stop at the first bad row, writing nothing.")
+    ] = False,
+    encoding: Annotated[
+        str | None, typer.Option(help="Input encoding (default: detect UTF-8 / GB18030).")
+    ] = None,
+) -> None:
+    """Compare how several schemes rank the same applicant pool: cut-offs, who enters and leaves, which indicators drive it, who the admitted are, and what changed in the rules.
+
+    Example: hukoucalc compare pool.csv -s beijing-2020 -s my-draft.toml --report report.html
+    """  # noqa: E501 (Click shows the first paragraph as the summary: keep it on one line)
+    from hukoucalc.compare.job import compare_file, write_outputs  # noqa: PLC0415
+    from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
+
+    loaded = [load_scheme(ref) for ref in scheme]
+    console = stderr()
+    if console.is_terminal and not as_json:
+        with console.status("reading") as status:
+            result = compare_file(
+                applicants,
+                loaded,
+                quota=quota,
+                encoding=encoding,
+                strict=strict,
+                progress=lambda stage: status.update(f"{stage} {applicants} …"),
+            )
+    else:
+        result = compare_file(applicants, loaded, quota=quota, encoding=encoding, strict=strict)
+    write_outputs(result, movers=movers, errors=errors, report=report)
+    if errors is None and result.errors.height:
+        stderr().print(
+            f"[yellow]{result.errors.height:,} bad cells[/] in {result.comparison.invalid:,} rows, "
+            "left out under every scheme (--errors FILE writes them all)"
+        )
+    if as_json:
+        print_json(result.comparison.model_dump(mode="json"))
+        return
+    from hukoucalc.render.compare import render_comparison  # noqa: PLC0415
+
+    render_comparison(result.comparison, stdout())

@@ -1,0 +1,109 @@
+"""The ``compare`` job: the pool under each scheme, the movers, the composition, the parameter
+diffs, as one document (the ``compare --json`` output; README, "JSON output of compare --json").
+It never prints; :func:`write_movers` writes the movers' file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from pydantic import BaseModel, field_serializer
+
+from hukoucalc import __version__
+from hukoucalc.batch.write import neutralise, write_atomically
+from hukoucalc.compare.composition import Dimension, composition
+from hukoucalc.compare.movers import Movers, applicant_ids, movers
+from hukoucalc.compare.pool import Progress, rank_pool
+from hukoucalc.compare.stats import SchemeStats, scheme_stats
+from hukoucalc.errors import OutputError
+from hukoucalc.scheme.diff import SchemeDiff, diff_schemes
+from hukoucalc.scheme.load import LoadedScheme
+
+
+class Comparison(BaseModel):
+    """The ``compare --json`` document."""
+
+    hukoucalc: str
+    input: dict[str, str]
+    rows: int
+    invalid: int
+    quota: int | None  # the --quota given to every scheme, if any
+    baseline: str
+    schemes: list[SchemeStats]
+    movers: list[Movers]  # each scheme after the first against the baseline
+    composition: list[Dimension]
+    diffs: list[SchemeDiff]  # each scheme after the first against the baseline
+    movers_file: str | None = None
+    report: str | None = None
+
+    @field_serializer("diffs")
+    def _diffs(self, diffs: list[SchemeDiff]) -> list[dict[str, Any]]:
+        return [d.to_json() for d in diffs]
+
+
+@dataclass
+class CompareResult:
+    comparison: Comparison
+    movers: pl.DataFrame  # id, scheme, direction, baseline_rank, new_rank
+    errors: pl.DataFrame  # row, column, value, reason
+
+
+def compare_file(
+    path: Path,
+    schemes: list[LoadedScheme],
+    *,
+    quota: int | None = None,
+    encoding: str | None = None,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> CompareResult:
+    """Rank ``path`` under every scheme and compare each with the first."""
+    pool = rank_pool(
+        path, schemes, quota=quota, encoding=encoding, strict=strict, progress=progress
+    )
+    base, others = pool.ranked[0], pool.ranked[1:]
+    id_field = next((n for n, s in pool.fields.items() if s.type == "id_number"), None)
+    ids = applicant_ids(base.typed, id_field)
+    moved = [movers(base, other, ids) for other in others]
+    header = {c.strip().lstrip("\ufeff") for c in pool.raw.columns}
+    comparison = Comparison(
+        hukoucalc=__version__,
+        input={"path": str(path), "sha256": pool.raw.sha256, "encoding": pool.raw.encoding},
+        rows=pool.raw.frame.height,
+        invalid=pool.invalid,
+        quota=quota,
+        baseline=base.loaded.id,
+        schemes=[scheme_stats(r) for r in pool.ranked],
+        movers=[summary for summary, _ in moved],
+        composition=composition(pool.ranked, pool.fields, header),
+        diffs=[diff_schemes(base.loaded.scheme, o.loaded.scheme) for o in others],
+    )
+    rows = pl.concat([frame for _, frame in moved]) if moved else pl.DataFrame()
+    return CompareResult(comparison=comparison, movers=rows, errors=pool.errors)
+
+
+def write_outputs(
+    result: CompareResult, *, movers: Path | None, errors: Path | None, report: Path | None
+) -> None:
+    """The movers (CSV: id, scheme, direction, baseline_rank, new_rank), the bad rows (CSV) and
+    the HTML report, each written atomically, never over the input or over each other."""
+    from hukoucalc.atomic import write_text_atomically  # noqa: PLC0415
+    from hukoucalc.render.report_html import render_report  # noqa: PLC0415
+
+    source = Path(result.comparison.input["path"]).resolve()
+    given = [p.resolve() for p in (movers, errors, report) if p is not None]
+    for path in (movers, errors, report):
+        if path is not None and path.resolve() == source:
+            raise OutputError("refusing to overwrite the input file", where=str(path))
+        if path is not None and given.count(path.resolve()) > 1:
+            raise OutputError("two outputs name the same file", where=str(path))
+    if movers is not None:
+        write_atomically(result.movers.with_columns(neutralise(["id"])), movers, "csv")
+        result.comparison.movers_file = str(movers)
+    if errors is not None:
+        write_atomically(result.errors.with_columns(neutralise(["value", "reason"])), errors, "csv")
+    if report is not None:
+        write_text_atomically(report, render_report(result.comparison))
+        result.comparison.report = str(report)

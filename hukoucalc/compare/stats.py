@@ -1,0 +1,122 @@
+"""Per-scheme figures of a comparison: counts, cut-off, ties, the admitted's scores, and which
+lines (indicators and groups) the admitted's points come from. All exact.
+
+Quartiles are nearest-rank quartiles (the ⌈p·n⌉-th lowest admitted total): a score that someone
+really has, exact. The mean is the exact mean rounded half-up to two more places than the scheme
+shows its points with. Shares are percentages rounded half-up to 0.01.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from math import ceil
+
+import polars as pl
+from pydantic import BaseModel
+
+from hukoucalc.batch.select import ADMITTED, QUALIFIED
+from hukoucalc.compare.pool import Ranked
+from hukoucalc.engine.units import format_decimal, to_decimal
+from hukoucalc.ranking import Bin, histogram
+
+QUARTILES = (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4))
+
+
+class Line(BaseModel):
+    """An ungrouped indicator or a group: the lines whose points add up to the subtotal."""
+
+    id: str
+    label: str
+    kind: str  # "indicator" or "group"
+    points: str  # sum over the admitted
+    mean: str  # per admitted applicant
+    share: str | None  # percent of the admitted's summed subtotals
+
+
+class SchemeStats(BaseModel):
+    id: str
+    title: str
+    sha256: str
+    origin: str
+    selection: str
+    quota: int | None
+    threshold: str | None
+    eligible: int
+    qualified: int
+    admitted: int
+    cutoff: str | None
+    ties_at_cutoff: int
+    mean: str | None
+    quartiles: list[str]  # [Q1, median, Q3] of the admitted's totals
+    lowest: str | None
+    highest: str | None
+    lines: list[Line]
+    histogram: list[Bin]  # eligible applicants by total, bins of 5 points
+
+
+def scheme_stats(one: Ranked) -> SchemeStats:
+    loaded, comp, chosen = one.loaded, one.compiled, one.chosen
+    scheme, unit, frame = loaded.scheme, comp.unit, chosen.frame
+    admitted = frame.filter(pl.col(ADMITTED))
+    totals = admitted["total"].sort().to_list()
+    n = len(totals)
+
+    def points(units: int) -> str:
+        return format_decimal(to_decimal(units, unit))
+
+    mean = half_up(Fraction(sum(totals), n * unit), comp.places + 2) if n else None
+    quartiles = [points(totals[max(ceil(p * n), 1) - 1]) for p in QUARTILES] if n else []
+    return SchemeStats(
+        id=loaded.id,
+        title=scheme.scheme.title,
+        sha256=loaded.sha256,
+        origin=loaded.origin,
+        selection=scheme.selection.mode,
+        quota=chosen.quota,
+        threshold=format_decimal(scheme.selection.threshold)
+        if scheme.selection.threshold is not None
+        else None,
+        eligible=int(frame["eligible"].sum()),
+        qualified=int(frame[QUALIFIED].sum()),
+        admitted=n,
+        cutoff=points(chosen.cutoff_units) if chosen.cutoff_units is not None else None,
+        ties_at_cutoff=chosen.ties_at_cutoff,
+        mean=mean,
+        quartiles=quartiles,
+        lowest=points(totals[0]) if n else None,
+        highest=points(totals[-1]) if n else None,
+        lines=_lines(one, admitted),
+        histogram=histogram(frame, unit, chosen.cutoff_units),
+    )
+
+
+def _lines(one: Ranked, admitted: pl.DataFrame) -> list[Line]:
+    scheme, unit = one.loaded.scheme, one.compiled.unit
+    lines = [("indicator", i.id, i.label, f"ind:{i.id}") for i in scheme.indicators if not i.group]
+    lines += [("group", g.id, g.label, f"grp:{g.id}") for g in scheme.groups]
+    sums = admitted.select(pl.col(c).sum() for _, _, _, c in lines) if lines else None
+    whole = int(admitted["subtotal"].sum()) if admitted.height else 0
+    out = []
+    n, places = admitted.height, one.compiled.places + 2
+    for kind, ident, label, column in lines:
+        total = int(sums[column][0]) if sums is not None else 0
+        out.append(
+            Line(
+                id=ident,
+                label=label,
+                kind=kind,
+                points=format_decimal(to_decimal(total, unit)),
+                mean=half_up(Fraction(total, n * unit) if n else Fraction(0), places),
+                share=half_up(Fraction(100 * total, whole), 2) if whole else None,
+            )
+        )
+    return out
+
+
+def half_up(value: Fraction, places: int) -> str:
+    """A fraction as decimal text, rounded half away from zero to ``places`` (exactly)."""
+    whole, rest = divmod(abs(value.numerator) * 10**places, value.denominator)
+    whole += 2 * rest >= value.denominator
+    sign = -1 if value < 0 else 1
+    return format_decimal(Decimal(sign * whole).scaleb(-places))
