@@ -19,9 +19,13 @@ WIDEST = 100
 _MARK = {"added": "[green]+ added[/]", "removed": "[red]− removed[/]", "changed": "~ changed"}
 
 
-def render_diff(diff: SchemeDiff, console: Console) -> None:
-    """Columns headed by the schemes' ids (``A``/``B`` when the ids are the same)."""
-    a, b = (diff.a, diff.b) if diff.a != diff.b else ("A", "B")
+def render_diff(
+    diff: SchemeDiff, console: Console, *, a: str | None = None, b: str | None = None
+) -> None:
+    """Columns headed ``a`` and ``b``: by default the schemes' ids (``A``/``B`` if the same)."""
+    same = diff.a == diff.b
+    a = a or ("A" if same else diff.a)
+    b = b or ("B" if same else diff.b)
     console.print(f"[bold]{escape(diff.a)}[/] → [bold]{escape(diff.b)}[/]")
     if diff.identical:
         console.print("no differences")
