@@ -115,6 +115,33 @@ def test_suggestion_gaining_points_without_bringing_the_round_forward(runner: Cl
     assert _suggested(doc) == [("rental_registered", True, "5", 2027)]
 
 
+def test_gate_only_change_is_suggested_when_it_brings_the_round_forward(
+    runner: CliRunner,
+) -> None:
+    # without a residence permit no round counts: a permit gains no points but gives 2026 (the
+    # accrual case); more points alone never help; ranked by points gained all the same
+    doc = plan_json(runner, DATA / "no-permit.json", "-s", SCHEME)
+    assert doc["first_round"] is None
+    assert doc["never"]["gates"] == [
+        {"gate": "permit", "label": "持有居住证", "reason": "未持有居住证", "since": None},
+        {
+            "gate": "retirement",
+            "label": "未满60周岁",
+            "reason": "已满60周岁",
+            "since": "2040-06-30",
+        },
+    ]
+    assert (
+        doc["never"]["reasons"][0]
+        == "gate 'permit' (持有居住证) fails at every month: 未持有居住证"
+    )
+    assert _suggested(doc) == [
+        ("education", "master", "11", None),
+        ("rental_registered", True, "5", None),
+        ("residence_permit", True, "0", 2026),
+    ]
+
+
 def test_personal_fields_and_fields_without_points_are_not_suggested(runner: CliRunner) -> None:
     # mini-2024: sex is a fact of the person; hitech_core_years is an int, not a choice
     doc = plan_json(runner, DATA / "mini.json", "-s", "tests/data/mini.toml")

@@ -36,7 +36,8 @@ def plan(
     target: Annotated[
         str | None,
         typer.Option(
-            help="Score to reach. Default: the scheme's threshold or latest published cut-off."
+            metavar="SCORE",
+            help="Score to reach. Default: the scheme's threshold or latest published cut-off.",
         ),
     ] = None,
     until: Annotated[
