@@ -56,6 +56,7 @@ COMMANDS = [
     ["score"],
     ["rank"],
     ["synth"],
+    ["compare"],
     ["plan"],
     ["scheme"],
     ["scheme", "list"],
