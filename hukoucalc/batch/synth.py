@@ -15,6 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
+from hukoucalc.batch.roles import field_roles
 from hukoucalc.periods import month_of_date
 from hukoucalc.scheme.model import FieldSpec, Scheme
 
@@ -31,6 +32,7 @@ class _Pool:
         self.as_of = min(s.dates["as_of"] for s in schemes)
         self.last = month_of_date(self.as_of)
         self.cols: dict[str, pl.Series] = {}
+        self.roles = field_roles(schemes)
         ages = self.rng.integers(25, 56, n)
         days = self.rng.integers(0, 365, n)
         base = np.datetime64(self.as_of.isoformat(), "D")
@@ -46,6 +48,11 @@ class _Pool:
 
     def chance(self, p: float) -> np.ndarray:
         return self.rng.random(self.n) < p
+
+    def bool_chance(self, name: str) -> float:
+        """How often a bool field is true when its name says nothing: rarely for a record that
+        disqualifies, seldom for a bonus, else 12%."""
+        return 0.01 if name in self.roles.records else 0.03 if name in self.roles.extras else 0.12
 
     @staticmethod
     def month_text(months: np.ndarray) -> pl.Expr:
@@ -91,15 +98,31 @@ class _Pool:
         end = np.where(self.own, self.own_start - 1, self.si_end)
         return self.periods(self.si_start, end, self.chance(0.75))
 
+    def insured_like(self, earlier: int, later: int) -> pl.Series:
+        """Another insurance (or a permit) over about the social-insurance span: starting up to
+        ``earlier`` months before it or ``later`` months after it, to the same end."""
+        shift = self.rng.integers(-earlier, later + 1, self.n)
+        start = np.maximum(self.si_start + shift, self.si_start - earlier)
+        return self.periods(start, self.si_end, (self.si_months > 0) & self.chance(0.95))
+
     def value(self, name: str, spec: FieldSpec) -> pl.Series:
         special: dict[str, Callable[[], pl.Series]] = {
             "social_insurance": self.social_insurance,
             "own_home": self.own_home,
             "rental": self.rental,
+            "pension_insurance": lambda: self.insured_like(0, 0),
+            "medical_insurance": lambda: self.insured_like(24, 6),
+            "unemployment_insurance": lambda: self.insured_like(6, 24),
+            "residence_permit_periods": lambda: self.insured_like(12, 36),
         }
         if name in special:
             return special[name]()
-        return _GENERIC[spec.type](self, name, spec)
+        if name in _RECURRING and spec.type == "events":
+            return _recurring(self, name, spec)
+        values = _GENERIC[spec.type](self, name, spec)
+        if name in self.roles.extras and spec.type in ("decimal", "periods", "enum"):
+            return pl.Series(np.where(self.chance(0.1), values.to_numpy(), ""))  # a bonus for a few
+        return values
 
 
 def _id_numbers(pool: _Pool) -> pl.Series:
@@ -126,6 +149,8 @@ def _enum(pool: _Pool, name: str, spec: FieldSpec) -> pl.Series:
         weights = np.array([_EDUCATION.get(c, 0.05) for c in codes])
     elif name == "sex":
         return pl.Series(np.where(pool.male, "male", "female"))
+    elif name in _MOSTLY_SOME and "none" in codes:  # most applicants work and have a home
+        weights = np.array([0.08 if c == "none" else 0.92 / (len(codes) - 1) for c in codes])
     elif "none" in codes:
         weights = np.array([0.85 if c == "none" else 0.15 / (len(codes) - 1) for c in codes])
     else:
@@ -135,15 +160,32 @@ def _enum(pool: _Pool, name: str, spec: FieldSpec) -> pl.Series:
     )
 
 
+_MOSTLY_SOME = {"employment", "residence"}
+_RECURRING = {"donations", "volunteer_years"}
+_BOOL_CHANCE = {
+    "residence_permit": 0.97,
+    "hukou_elsewhere": 0.99,
+    "registration_place": 0.9,
+    "criminal_record": 0.01,
+    "honour": 0.01,
+    "family_planning_violation": 0.01,
+    "dishonest_debtor": 0.02,
+    "drug_rehabilitation": 0.01,
+}
+
+
 def _bool(pool: _Pool, name: str, spec: FieldSpec) -> pl.Series:
-    p = {"residence_permit": 0.97, "criminal_record": 0.005, "honour": 0.01}.get(name, 0.12)
+    p = _BOOL_CHANCE.get(name, pool.bool_chance(name))
     return pl.Series(np.where(pool.chance(p), "true", "false"))
 
 
 def _int(pool: _Pool, name: str, spec: FieldSpec) -> pl.Series:
     low = int(spec.min) if spec.min is not None else 0
-    high = int(spec.max) if spec.max is not None else low + 6
-    values = np.where(pool.chance(0.12), pool.rng.integers(low, high + 1, pool.n), low)
+    if spec.max is not None:
+        drawn = pool.rng.integers(low, int(spec.max) + 1, pool.n)
+    else:  # no upper bound: mostly a few, with a long tail (years, employees)
+        drawn = low + pool.rng.lognormal(1, 1, pool.n).astype(np.int64)
+    values = np.where(pool.chance(0.12), drawn, low)
     return pl.Series(values.astype(str))
 
 
@@ -168,6 +210,16 @@ def _events(pool: _Pool, name: str, spec: FieldSpec) -> pl.Series:
     days = pool.rng.integers(0, 5 * 365, pool.n).astype("timedelta64[D]")
     dates = (np.datetime64(pool.as_of.isoformat(), "D") - days).astype(str)
     return pl.Series(np.where(pool.chance(0.02), dates, ""))
+
+
+def _recurring(pool: _Pool, name: str, spec: FieldSpec) -> pl.Series:
+    """Events many applicants have several of (blood donations, volunteering years): half of
+    the pool with 1-6 dates in the last 6 years."""
+    base = np.datetime64(pool.as_of.isoformat(), "D")
+    counts = np.where(pool.chance(0.5), pool.rng.integers(1, 7, pool.n), 0)
+    days = pool.rng.integers(0, 6 * 365, (pool.n, 6)).astype("timedelta64[D]")
+    dates = (base - days).astype(str)
+    return pl.Series([";".join(sorted(dates[i, : counts[i]])) for i in range(pool.n)])
 
 
 def _text(pool: _Pool, name: str, spec: FieldSpec) -> pl.Series:
