@@ -64,6 +64,7 @@ COMMANDS = [
     ["scheme", "validate"],
     ["scheme", "schema"],
     ["scheme", "template"],
+    ["scheme", "check"],
     ["scheme", "diff"],
 ]
 

@@ -148,3 +148,59 @@ def diff(
     from hukoucalc.render.diff import render_diff  # noqa: PLC0415
 
     render_diff(result, stdout())
+
+
+@app.command()
+@reports_errors
+def check(
+    schemes: Annotated[list[str], typer.Argument(help="Scheme files (or bundled names).")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON list, one per scheme.")
+    ] = False,
+    cliff: Annotated[
+        str,
+        typer.Option(
+            "--cliff",
+            metavar="POINTS",
+            help="Report one more month raising a line by more than this many points.",
+        ),
+    ] = "2",
+) -> None:
+    """Check schemes against the national rules (国发〔2014〕25号/51号) and lint them.
+
+    Exit 0 when no scheme has an error (warnings allowed), 1 when one has, 4 when one does not
+    load. Example: hukoucalc scheme check schemes/*.toml
+    """
+    from pydantic import TypeAdapter, ValidationError  # noqa: PLC0415
+
+    from hukoucalc.errors import ExitCode, HukoucalcError, UsageError  # noqa: PLC0415
+    from hukoucalc.policy import check_scheme  # noqa: PLC0415
+    from hukoucalc.render.check import check_document, passed, render_check  # noqa: PLC0415
+    from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
+    from hukoucalc.scheme.model import Num  # noqa: PLC0415
+
+    try:
+        threshold = TypeAdapter(Num).validate_python(cliff)
+    except ValidationError:
+        raise UsageError(f"--cliff: '{cliff}' is not a number of points") from None
+    if not threshold.is_finite() or threshold < 0:
+        raise UsageError(f"--cliff: '{cliff}' must be a number of points, 0 or more")
+    worst, documents = 0, []
+    for ref in schemes:
+        try:
+            loaded = load_scheme(ref)
+        except HukoucalcError as exc:  # check every scheme, then fail with the worst code
+            stderr().print(f"[bold red]error:[/] {escape(exc.render())}")
+            worst = max(worst, int(exc.exit_code))
+            continue
+        findings = check_scheme(loaded, cliff=threshold)
+        if not passed(findings):
+            worst = max(worst, int(ExitCode.CHECK_FAILED))
+        if as_json:
+            documents.append(check_document(loaded, findings))
+        else:
+            render_check(loaded, findings, stdout())
+    if as_json:
+        print_json(documents)
+    if worst:
+        raise typer.Exit(worst)

@@ -1,0 +1,68 @@
+"""``scheme check``: findings as a table per scheme, a verdict line, and the --json document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from hukoucalc.policy import Finding, SizeClass, class_of
+from hukoucalc.scheme.load import LoadedScheme
+
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def counts(findings: list[Finding]) -> dict[str, int]:
+    return {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+
+
+def passed(findings: list[Finding]) -> bool:
+    return not any(f.severity == "error" for f in findings)
+
+
+def class_text(loaded: LoadedScheme, cls: SizeClass | None) -> str:
+    population = loaded.scheme.scheme.urban_population
+    if cls is None or population is None:
+        return "size class unknown (no urban population)"
+    return f"{cls.name} (城区常住人口 {population.value:,}, {population.year})"
+
+
+def render_check(loaded: LoadedScheme, findings: list[Finding], console: Console) -> None:
+    if findings:
+        table = Table(title=f"{loaded.id} ({loaded.origin})", title_justify="left")
+        for column in ("severity", "code", "key", "message"):
+            table.add_column(column, overflow="fold")
+        for f in findings:
+            style = _STYLE[f.severity]
+            table.add_row(f"[{style}]{f.severity}[/]", f.code, escape(f.key), escape(f.message))
+        console.print(table)
+    n = counts(findings)
+    verdict = "[green]passes[/]" if passed(findings) else "[bold red]fails[/]"
+    console.print(
+        f"{escape(loaded.id)}: {verdict} — {class_text(loaded, class_of(loaded.scheme))}; "
+        f"{n['error']} errors, {n['warning']} warnings, {n['info']} notes"
+    )
+
+
+def check_document(loaded: LoadedScheme, findings: list[Finding]) -> dict[str, Any]:
+    """One scheme's entry in the ``--json`` list (documented in docs/schemes.md)."""
+    cls = class_of(loaded.scheme)
+    population = loaded.scheme.scheme.urban_population
+    return {
+        "scheme": loaded.id,
+        "origin": loaded.origin,
+        "sha256": loaded.sha256,
+        "size_class": None
+        if cls is None or population is None
+        else {
+            "id": cls.id,
+            "name": cls.name,
+            "population": population.value,
+            "year": population.year,
+        },
+        "passed": passed(findings),
+        "counts": counts(findings),
+        "findings": [f.as_dict() for f in findings],
+    }
