@@ -66,6 +66,7 @@ COMMANDS = [
     ["scheme", "template"],
     ["scheme", "check"],
     ["scheme", "diff"],
+    ["scheme", "new"],
 ]
 
 

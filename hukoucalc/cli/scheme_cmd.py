@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from hukoucalc.cli import new_cmd
 from hukoucalc.cli.common import escape, print_json, reports_errors, stderr, stdout
 
 app = typer.Typer(
@@ -148,6 +149,9 @@ def diff(
     from hukoucalc.render.diff import render_diff  # noqa: PLC0415
 
     render_diff(result, stdout())
+
+
+app.command(name="new")(new_cmd.new)
 
 
 @app.command()
