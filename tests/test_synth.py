@@ -94,7 +94,10 @@ def test_a_clean_pool_has_no_invalid_rows(
     pool, _ = pools[name]
     summary = rank(runner, pool, "-s", name)
     assert (summary["rows"], summary["invalid"]) == (500, 0)
-    assert 0 < summary["eligible"] < 500  # some pass the gates, some do not
+    if load_scheme(name).scheme.gates:
+        assert 0 < summary["eligible"] < 500  # some pass the gates, some do not
+    else:
+        assert summary["eligible"] == 500  # no gates (wuhan, hangzhou-2023: eligibility unknown)
     assert summary["admitted"] > 0
 
 
@@ -125,7 +128,7 @@ def test_a_pool_scores_on_every_indicator_and_fails_every_gate(
     reasons = "；".join(r["reason"] for r in rows)
     assert [g.reason for g in scheme.gates if g.reason not in reasons] == []
     varied = {r["total"] for r in rows if r["eligible"] == "true"}
-    assert len(varied) > 50
+    assert len(varied) > 40  # a two-line scheme (hangzhou-2023) gives about 50
 
 
 def test_several_schemes_give_the_union_of_their_fields(runner: CliRunner, tmp_path: Path) -> None:
@@ -178,7 +181,8 @@ def test_dirty_pools_have_bad_rows_and_a_duplicate_id_number(
     fields = load_scheme(name).scheme.fields
     typed = {f for f, spec in fields.items() if spec.type in ("date", "enum", "bool", "periods")}
     assert typed & kinds, kinds  # not only duplicates: broken cells of several kinds
-    assert len(kinds) >= 4
+    breakable = [f for f, spec in fields.items() if spec.type not in ("text", "id_number")]
+    assert len(kinds) >= min(4, len(breakable) + 1)  # each breakable field, and id_number
 
 
 def test_dirty_small_pools_are_dirty_too(runner: CliRunner, tmp_path: Path) -> None:

@@ -3,7 +3,9 @@
 Field names of the shared vocabulary (``birth_date``, ``sex``, ``id_number``, ``education``,
 ``social_insurance``, ``own_home``, ``rental``, ...) get realistic shapes: ages 25-55, insurance
 0-25 years with occasional gaps, housing inside the insurance years, the education mix of the
-2018 Beijing list. Any other field gets a generic value of its type. ``dirty`` adds a few bad
+2018 Beijing list. Any other field gets a generic value of its type, read from what the scheme
+does with it (``roles.py``): a bool a gate requires false is a rare record, a field only bonus
+lines read is for a few. ``dirty`` adds a few bad
 rows and duplicate ID numbers, each kind once at least, so the error path is exercised too.
 Same seed, same file.
 """
@@ -207,9 +209,9 @@ def _date(pool: _Pool, name: str, spec: FieldSpec) -> pl.Series:
 
 
 def _events(pool: _Pool, name: str, spec: FieldSpec) -> pl.Series:
-    days = pool.rng.integers(0, 5 * 365, pool.n).astype("timedelta64[D]")
+    days = pool.rng.integers(0, 3 * 365, pool.n).astype("timedelta64[D]")  # recent: in windows
     dates = (np.datetime64(pool.as_of.isoformat(), "D") - days).astype(str)
-    return pl.Series(np.where(pool.chance(0.02), dates, ""))
+    return pl.Series(np.where(pool.chance(0.03), dates, ""))
 
 
 def _recurring(pool: _Pool, name: str, spec: FieldSpec) -> pl.Series:

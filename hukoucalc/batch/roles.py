@@ -1,0 +1,46 @@
+"""What an applicant field is for, read from the scheme itself: so that a synthetic pool can make
+a disqualifying record rare and a bonus reserved for a few, in any scheme, without a list of names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from hukoucalc.describe import input_fields
+from hukoucalc.scheme.model import Condition, Scheme
+
+
+@dataclass(frozen=True)
+class Roles:
+    records: frozenset[str]
+    """bool fields a gate requires to be false: a record that disqualifies (一票否决, crime)"""
+    extras: frozenset[str]
+    """fields that only ``bonus`` indicators read: something only a few applicants have"""
+
+
+def field_roles(schemes: list[Scheme]) -> Roles:
+    """The roles of the fields of one or more schemes (a field has a role in none of them when
+    another scheme reads it otherwise)."""
+    records: set[str] = set()
+    bonus: set[str] = set()
+    other: set[str] = set()
+    for scheme in schemes:
+        bools = {name for name, spec in scheme.fields.items() if spec.type == "bool"}
+        for gate in scheme.gates:
+            records |= set(_required_false(gate.require)) & bools
+        for indicator in scheme.indicators:
+            read = bonus if indicator.category == "bonus" else other
+            for part in indicator.all_parts():
+                read.update(input_fields(scheme, part.measure, part.rule))
+    return Roles(frozenset(records), frozenset(bonus - other - records))
+
+
+def _required_false(c: Condition) -> Iterator[str]:
+    """Bool fields the condition can only hold without: ``is = false``, ``not { is = true }``."""
+    if c.field is not None and c.is_ is False:
+        yield c.field
+    if c.not_ is not None and c.not_.field is not None and c.not_.is_ is True:
+        yield c.not_.field
+    for inner in c.all or []:
+        yield from _required_false(inner)
