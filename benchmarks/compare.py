@@ -1,0 +1,85 @@
+"""Benchmark `hukoucalc compare` of three schemes against `hukoucalc rank` under one, in one run.
+
+    python benchmarks/compare.py                   # 100k and 1M rows of beijing-2020
+    python benchmarks/compare.py --sizes 100000 --repeat 5 --json
+
+The pool is the one benchmarks/rank.py makes (beijing-2020, seed 1, under benchmarks/data/). The
+three schemes are beijing-2020 and two drafts extending it (benchmarks/drafts/: a quota of 8,000;
+age taken a year later). Each measurement is a fresh process, run alternately so both share the
+machine's noise: the reference is `python -m hukoucalc rank FILE -s beijing-2020 -o OUT --errors
+ERR --json`, the job `python -m hukoucalc compare FILE -s beijing-2020 -s DRAFT1 -s DRAFT2 --json
+--movers MOVERS --errors ERR`. Printed: medians, the ratio compare / rank (goal <= 2.0) and each
+process's peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+
+from rank import ROOT, measure, pool  # benchmarks/rank.py
+
+SCHEME = "beijing-2020"
+DRAFTS = [
+    ROOT / "benchmarks" / "drafts" / f"beijing-2020-{d}.toml" for d in ("quota-8000", "age-later")
+]
+
+
+def bench(rows: int, repeat: int) -> dict[str, float | int]:
+    path = pool(SCHEME, rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        rank = [sys.executable, "-m", "hukoucalc", "rank", str(path), "-s", SCHEME]
+        rank += ["-o", f"{tmp}/ranked.csv", "--errors", f"{tmp}/bad.csv", "--json"]
+        job = [sys.executable, "-m", "hukoucalc", "compare", str(path), "-s", SCHEME]
+        for draft in DRAFTS:
+            job += ["-s", str(draft)]
+        job += ["--json", "--movers", f"{tmp}/movers.csv", "--errors", f"{tmp}/bad2.csv"]
+        measure(rank)  # warm the file cache
+        rank_times, job_times, rank_peak, job_peak = [], [], 0, 0
+        for _ in range(repeat):
+            seconds, peak = measure(rank)
+            rank_times.append(seconds)
+            rank_peak = max(rank_peak, peak)
+            seconds, peak = measure(job)
+            job_times.append(seconds)
+            job_peak = max(job_peak, peak)
+    ref, got = statistics.median(rank_times), statistics.median(job_times)
+    return {
+        "rows": rows,
+        "rank_s": round(ref, 3),
+        "compare_s": round(got, 3),
+        "ratio": round(got / ref, 2),
+        "rank_peak_mb": round(rank_peak / 1024),
+        "compare_peak_mb": round(job_peak / 1024),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--sizes", default="100000,1000000", help="comma-separated row counts")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    results = [bench(int(n), args.repeat) for n in args.sizes.split(",")]
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    header = ("rows", "rank (1)", "compare (3)", "ratio", "peak rank", "peak compare")
+    print("{:>9} {:>9} {:>12} {:>6} {:>10} {:>13}".format(*header))
+    for r in results:
+        print(
+            f"{r['rows']:>9,} {r['rank_s']:>8.2f}s {r['compare_s']:>11.2f}s {r['ratio']:>5.2f}x "
+            f"{r['rank_peak_mb']:>7} MB {r['compare_peak_mb']:>10} MB"
+        )
+    print(f"(goal: ratio <= 2.0; took {time.perf_counter() - started:.0f}s)")
+
+
+if __name__ == "__main__":
+    main()
