@@ -26,6 +26,16 @@ def check_national(scheme: Scheme) -> list[Finding]:
 
 
 def _national(scheme: Scheme) -> Iterator[Finding]:
+    if scheme.scheme.settlement is False:
+        yield Finding(
+            "info",
+            "not-settlement",
+            "scheme.settlement",
+            "the points open public services, not hukou settlement (settlement = false): the "
+            "national rules for points settlement (size class, main indicators, quota, "
+            "insurance-gate ceilings) do not apply",
+        )
+        return
     population = scheme.scheme.urban_population
     cls = class_of(scheme)
     if population is None or cls is None:

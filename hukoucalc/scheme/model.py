@@ -72,6 +72,12 @@ class Meta(_Strict):
     title: str
     year: int = Field(description="the application round the scheme is set for")
     urban_population: Population | None = None
+    settlement: bool | None = Field(
+        None,
+        description="false: the points open public services, not hukou settlement (Shanghai "
+        "居住证积分), so the national rules for points settlement do not apply; absent (the "
+        "default, leaving the content hash of existing schemes unchanged) means settlement",
+    )
     effective_from: dt.date | None = None
     effective_to: dt.date | None = None
     description: str | None = None
