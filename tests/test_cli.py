@@ -465,6 +465,11 @@ def test_scheme_schema(runner: CliRunner) -> None:
             EXAMPLE,
             id="beijing-2018",
         ),
+        pytest.param(
+            "shanghai-2015",
+            "examples/applicant-shanghai-2015.json",
+            id="shanghai-2015",
+        ),
     ],
 )
 def test_scheme_schema_accepts_the_example_applicant(
@@ -491,3 +496,21 @@ def test_scheme_template(runner: CliRunner) -> None:
 def test_a_folder_given_as_scheme_is_named(runner: CliRunner, tmp_path: Path) -> None:
     result = run(runner, "score", EXAMPLE, "-s", tmp_path)
     assert_error(result, ExitCode.INPUT_FILE, str(tmp_path), "is a folder")
+
+
+def test_shanghai_example_passes_the_standard_score(runner: CliRunner) -> None:
+    """Age 44 (29) + 本科 without degree (60) + 45 insured months (3 years: 9) + 36 months at a
+    0.8x base (25) = 123; the 2009 detention is outside the 5-year window."""
+    result = run(runner, "score", "examples/applicant-shanghai-2015.json", "--json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    lines = {i["id"]: i["points"] for i in doc["indicators"] if i["points"] != "0"}
+    assert lines == {"age": "29", "education": "60", "social_insurance": "9", "base_08": "25"}
+    assert (doc["total"], doc["eligible"]) == ("123", True)
+    target = doc["target"]
+    assert (target["kind"], target["score"], target["gap"], target["reached"]) == (
+        "threshold",
+        "120",
+        "-3",
+        True,
+    )
