@@ -5,11 +5,24 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
 from hukoucalc.errors import ExitCode, HukoucalcError
+
+# Options of the batch commands (rank, compare), declared once.
+ApplicantsArg = Annotated[
+    Path, typer.Argument(metavar="APPLICANTS", help="CSV (UTF-8, BOM or GB18030) or .jsonl.")
+]
+ErrorsOpt = Annotated[Path | None, typer.Option("--errors", help="Write every bad row (CSV) here.")]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Stop at the first bad row, writing nothing.")
+]
+EncodingOpt = Annotated[
+    str | None, typer.Option(help="Input encoding (default: detect UTF-8 / GB18030).")
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")

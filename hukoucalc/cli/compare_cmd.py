@@ -7,14 +7,21 @@ from typing import Annotated
 
 import typer
 
-from hukoucalc.cli.common import print_json, reports_errors, stderr, stdout
+from hukoucalc.cli.common import (
+    ApplicantsArg,
+    EncodingOpt,
+    ErrorsOpt,
+    StrictOpt,
+    print_json,
+    reports_errors,
+    stderr,
+    stdout,
+)
 
 
 @reports_errors
 def compare(
-    applicants: Annotated[
-        Path, typer.Argument(metavar="APPLICANTS", help="CSV (UTF-8, BOM or GB18030) or .jsonl.")
-    ],
+    applicants: ApplicantsArg,
     scheme: Annotated[
         list[str],
         typer.Option(
@@ -35,15 +42,9 @@ def compare(
         Path | None,
         typer.Option("--movers", help="Write who enters and who leaves (CSV) here."),
     ] = None,
-    errors: Annotated[
-        Path | None, typer.Option("--errors", help="Write every bad row (CSV) here.")
-    ] = None,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Stop at the first bad row, writing nothing.")
-    ] = False,
-    encoding: Annotated[
-        str | None, typer.Option(help="Input encoding (default: detect UTF-8 / GB18030).")
-    ] = None,
+    errors: ErrorsOpt = None,
+    strict: StrictOpt = False,
+    encoding: EncodingOpt = None,
 ) -> None:
     """Compare how several schemes rank the same applicant pool: cut-offs, who enters and leaves, which indicators drive it, who the admitted are, and what changed in the rules.
 

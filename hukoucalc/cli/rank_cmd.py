@@ -8,7 +8,17 @@ from typing import Annotated
 
 import typer
 
-from hukoucalc.cli.common import escape, print_json, reports_errors, stderr, stdout
+from hukoucalc.cli.common import (
+    ApplicantsArg,
+    EncodingOpt,
+    ErrorsOpt,
+    StrictOpt,
+    escape,
+    print_json,
+    reports_errors,
+    stderr,
+    stdout,
+)
 
 
 class Format(StrEnum):
@@ -18,9 +28,7 @@ class Format(StrEnum):
 
 @reports_errors
 def rank(
-    applicants: Annotated[
-        Path, typer.Argument(metavar="APPLICANTS", help="CSV (UTF-8, BOM or GB18030) or .jsonl.")
-    ],
+    applicants: ApplicantsArg,
     scheme: Annotated[
         str, typer.Option("--scheme", "-s", help="Bundled scheme name or .toml path.")
     ],
@@ -32,15 +40,9 @@ def rank(
         Format | None,
         typer.Option("--format", help="Format of the ranked list (default: from -o's suffix)."),
     ] = None,
-    errors: Annotated[
-        Path | None, typer.Option("--errors", help="Write every bad row (CSV) here.")
-    ] = None,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Stop at the first bad row, writing nothing.")
-    ] = False,
-    encoding: Annotated[
-        str | None, typer.Option(help="Input encoding (default: detect UTF-8 / GB18030).")
-    ] = None,
+    errors: ErrorsOpt = None,
+    strict: StrictOpt = False,
+    encoding: EncodingOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Validate and rank a batch of applications within the quota, with the cut-off, the ties, a publishable list and every bad row explained.
