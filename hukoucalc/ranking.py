@@ -28,6 +28,7 @@ from hukoucalc.scheme.load import LoadedScheme
 from hukoucalc.scheme.model import FieldSpec
 
 Progress = Callable[[str], None]
+CONTENT = "__content"
 
 
 class Bin(BaseModel):
@@ -91,13 +92,7 @@ def rank_file(
     step("ranking")
     chosen = select(scored.frame, scheme.selection, compiled.unit, quota=quota)
     text = [n for n, spec in scheme.fields.items() if spec.type in ("id_number", "text", "enum")]
-    # a content key for the last ties (identical rows are interchangeable): a fixed-seed hash
-    # of every cell, so the order never depends on the input's row order
-    content = raw.frame.select(
-        ROW,
-        pl.struct(list(scheme.fields)).hash(seed=0).alias("__content"),
-    )
-    cells = valid.select(ROW, *text).join(content, on=ROW, how="left")
+    cells = valid.select(ROW, *text).with_columns(_content(raw.frame, valid, scheme.fields))
     ranked = _publishable(chosen.frame, cells, loaded, compiled.unit, compiled.places)
     frame = chosen.frame
     eligible = int(frame["eligible"].sum())
@@ -138,7 +133,7 @@ def keep_valid(
             where=str(path),
         )
     bad_rows = errors.select(ROW).unique()
-    valid = typed.frame.join(bad_rows, on=ROW, how="anti")
+    valid = typed.frame.join(bad_rows, on=ROW, how="anti") if bad_rows.height else typed.frame
     return Typed(frame=valid, widths=typed.widths, errors=typed.errors), errors, bad_rows
 
 
@@ -155,9 +150,14 @@ def _with_duplicates(
         return errors
     name = ids[0]
     bad_id = errors.filter(pl.col("column") == name).select(ROW)
-    good = (
-        typed.select(ROW, name).filter(pl.col(name).is_not_null()).join(bad_id, on=ROW, how="anti")
-    )
+    good = typed.select(ROW, name).filter(pl.col(name).is_not_null())
+    if bad_id.height:
+        good = good.join(bad_id, on=ROW, how="anti")
+    hashes = good[name].hash(seed=0).sort()  # candidates first: a sort of integers is cheap
+    repeated = hashes.filter(hashes == hashes.shift(1))
+    if repeated.len() == 0:
+        return errors
+    good = good.filter(pl.col(name).hash(seed=0).is_in(repeated.unique().implode()))
     rows = good.group_by(name).agg(pl.col(ROW).sort()).filter(pl.col(ROW).list.len() > 1)
     if rows.height == 0:
         return errors
@@ -177,13 +177,34 @@ def _with_duplicates(
     return pl.concat([errors, dup.cast(errors.schema)])
 
 
+def _content(raw: pl.DataFrame, valid: pl.DataFrame, fields: dict[str, FieldSpec]) -> pl.Expr:
+    """A content key for the last ties (identical rows are interchangeable): a fixed-seed hash of
+    every cell, so the order never depends on the input's row order. Valid ID numbers are
+    unique, so only rows without one need it."""
+    ids = [n for n, spec in fields.items() if spec.type == "id_number"]
+    rows = valid.select(ROW) if not ids else valid.filter(pl.col(ids[0]).is_null()).select(ROW)
+    if rows.height == 0:
+        return pl.lit(None, dtype=pl.UInt64).alias(CONTENT)
+    hashes = raw.join(rows, on=ROW, how="semi").select(
+        ROW, pl.struct(list(fields)).hash(seed=0).alias(CONTENT)
+    )
+    return (
+        pl.col(ROW)
+        .replace_strict(hashes[ROW], hashes[CONTENT], default=None, return_dtype=pl.UInt64)
+        .alias(CONTENT)
+    )
+
+
 def _publishable(
-    frame: pl.DataFrame, raw: pl.DataFrame, loaded: LoadedScheme, unit: int, places: int
+    frame: pl.DataFrame, cells: pl.DataFrame, loaded: LoadedScheme, unit: int, places: int
 ) -> pl.DataFrame:
     """Rank, id, name, every indicator's points, total, eligible, admitted, reason, in an order
     that depends only on the content: ties by ID number, then name, then the whole row."""
     scheme = loaded.scheme
-    frame = frame.join(raw, on=ROW, how="left")
+    if frame[ROW].equals(cells[ROW]):  # scored in the same order: no join needed
+        frame = frame.hstack(cells.drop(ROW))
+    else:
+        frame = frame.join(cells, on=ROW, how="left")
     reasons = [
         pl.when(~pl.col(f"gate:{g.id}")).then(pl.lit(g.reason)).otherwise(None)
         for g in scheme.gates
@@ -221,11 +242,28 @@ def _publishable(
             .otherwise(pl.lit(""))
             .alias("registration")
         )
-    order = [RANK, "total"] + [n for n in ("id_number", "name") if n in scheme.fields]
-    order.append("__content")
+    order: list[pl.Expr] = [pl.col(RANK), pl.col("total")]
+    if "id_number" in scheme.fields and frame["id_number"].null_count() == 0:
+        # unique valid ID numbers: ordered as their first 17 digits are (the 18th follows)
+        order.append(pl.col("id_number").str.slice(0, 17).cast(pl.Int64))
+    else:
+        order += [pl.col(n) for n in ("id_number", "name") if n in scheme.fields]
+        order.append(pl.col(CONTENT))
     descending = [False, True] + [False] * (len(order) - 2)
-    ordered = frame.sort(order, descending=descending, nulls_last=True)
-    return ordered.select(columns)
+    used = {name for column in columns for name in column.meta.root_names()}
+    ordered = frame.select(c for c in frame.columns if c in used)
+    return ordered[_order(frame, order, descending)].select(columns)
+
+
+def _order(frame: pl.DataFrame, keys: list[pl.Expr], descending: list[bool]) -> pl.Series:
+    """Row positions sorting ``frame`` by ``keys`` (nulls last), by one stable sort a key from
+    the last: polars sorts one column several times faster than several columns at once."""
+    names = [f"__key{k}" for k in range(len(keys))]
+    order = frame.select(key.alias(name) for key, name in zip(keys, names, strict=True))
+    order = order.with_row_index("__at")
+    for name, down in reversed(list(zip(names, descending, strict=True))):
+        order = order.sort(name, descending=down, nulls_last=True, maintain_order=True)
+    return order["__at"]
 
 
 def histogram(frame: pl.DataFrame, unit: int, cutoff: int | None, width: int = 5) -> list[Bin]:

@@ -220,7 +220,10 @@ def test_no_applicant_scores_outside_the_ranges(name: str, data: st.DataObject) 
 def test_cli_clean_scheme_exits_0(runner: CliRunner) -> None:
     result = run(runner, "scheme", "check", "template")
     assert result.exit_code == 0, result.stderr
-    assert "template: passes — 特大城市 (城区常住人口 7,000,000, 2025)" in flat(result.stdout)
+    assert result.stdout == (
+        "template: passes (0 errors, 0 warnings, 0 notes)\n"
+        "  size class 特大城市: 城区常住人口 7,000,000 (2025)\n"
+    )
     assert result.stderr == ""
 
 
@@ -229,8 +232,8 @@ def test_cli_errors_exit_1_with_a_table(runner: CliRunner) -> None:
     assert result.exit_code == 1
     out = flat(result.stdout)
     assert "points-in-small-city" in out
-    assert "check-small-city: fails — Ⅱ型大城市" in out
-    assert "1 errors" in out
+    assert "check-small-city: fails (1 error, 0 warnings, 0 notes) size class Ⅱ型大城市" in out
+    assert "1 errors" not in out
 
 
 def test_cli_warnings_alone_exit_0(runner: CliRunner) -> None:
@@ -316,3 +319,55 @@ def test_cli_cliff_option(runner: CliRunner) -> None:
     assert result.exit_code == 0
     (document,) = json.loads(result.stdout)
     assert not [f for f in document["findings"] if f["code"] == "cliff"]
+
+
+def test_cli_counts_in_words_singular_and_plural(runner: CliRunner) -> None:
+    """`1 warning, 1 note`, never `1 notes` (wuhan: one cliff, one value missing from a table)."""
+    result = run(runner, "scheme", "check", "wuhan")
+    assert result.exit_code == 0
+    assert "wuhan: passes (0 errors, 1 warning, 1 note)" in flat(result.stdout)
+
+
+def test_cli_table_keeps_keys_whole_at_80_columns() -> None:
+    """Code and key share a line above the message: a key is never folded at 80 columns."""
+    narrow = CliRunner(env={"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"})
+    result = run(narrow, "scheme", "check", "beijing-2018")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert any("cap-never-bites · indicators[innovation_national].cap" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        "'skill' value none has no row in the table: it scores the default 0",
+        "'education' values none, junior have no row in the table: they score the default 0",
+    ],
+)
+def test_table_missing_value_reads_plainly(expected: str) -> None:
+    findings = check_scheme(load_scheme("guangzhou-2015"))
+    messages = [f.message for f in findings if f.code == "table-missing-value"]
+    assert expected in messages, messages
+    assert not [m for m in messages if "none of" in m]
+
+
+def test_messages_do_not_cite_the_projects_own_reference() -> None:
+    """A user never sees "(reference §6.2)": that is the project's notes, not a public source."""
+    findings = check_scheme(load_scheme("tests/data/check/medium-city-gate.toml"))
+    assert findings
+    assert not [f.message for f in findings if "reference §" in f.message]
+
+
+def test_cli_missing_file_among_others_exits_3_after_checking_them(runner: CliRunner) -> None:
+    result = run(runner, "scheme", "check", str(DATA / "small-city.toml"), "no-such.toml")
+    assert result.exit_code == 3
+    assert "check-small-city: fails" in flat(result.stdout)
+    assert "no-such.toml: no such scheme file" in flat(result.stderr)
+
+
+def test_cli_help_says_every_exit_code(runner: CliRunner) -> None:
+    out = flat(run(runner, "scheme", "check", "--help").stdout)
+    assert "exits 3" in out
+    assert "4 (invalid scheme)" in out
+    assert "{SCHEME}..." in out

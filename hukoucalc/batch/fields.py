@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from hukoucalc.batch.canonical import DATE_FORMAT, FALSE, FAST, ID_FORMAT, TRUE, Fast
 from hukoucalc.batch.columns import EMPTY_END, EMPTY_START, end_col, start_col
 from hukoucalc.scheme.model import FieldSpec, Scheme
 
 ROW = "__row"
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_TRUE = ["true", "1", "yes", "y", "t", "是", "有"]
-_FALSE = ["false", "0", "no", "n", "f", "否", "无"]
+_TRUE, _FALSE = list(TRUE), list(FALSE)
 _MONTH = r"[0-9]{4}-[0-9]{2}"
 _PERIODS = rf"^({_MONTH}(\.\.{_MONTH})?)(;{_MONTH}(\.\.{_MONTH})?)*;?$"
 
@@ -112,7 +112,7 @@ def _id_number(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
     born, expected = pl.col(f"{name}#born"), pl.col(f"{tmp}check")
     error = _first_error(
         _fail(
-            cell.is_not_null() & ~text.str.contains(r"^[0-9]{17}[0-9X]$"),
+            cell.is_not_null() & ~text.str.contains(ID_FORMAT),
             "ID number: 17 digits then a digit or X expected",
         ),
         _fail(cell.is_not_null() & born.is_null(), "ID number: no valid birth date in it"),
@@ -131,8 +131,7 @@ def _id_number(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
 def _date(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
     value = pl.col(name)
     error = _fail(
-        cell.is_not_null()
-        & (value.is_null() | ~cell.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")),
+        cell.is_not_null() & (value.is_null() | ~cell.str.contains(DATE_FORMAT)),
         pl.format("{} is not a date (YYYY-MM-DD)", cell),
     )
     return Parsed([value], error, [[cell.str.to_date("%Y-%m-%d", strict=False).alias(name)]])
@@ -231,7 +230,7 @@ def _events(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], C
     dates = parts.list.eval(pl.element().str.to_date("%Y-%m-%d", strict=False))
     bad = (
         dates.list.eval(pl.element().is_null()).list.any()
-        | ~parts.list.eval(pl.element().str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).list.all()
+        | ~parts.list.eval(pl.element().str.contains(DATE_FORMAT)).list.all()
     )
     error = _fail(bad, pl.format("{} is not a list of dates (YYYY-MM-DD;YYYY-MM-DD)", cell))
     return [dates.alias(name)], error
@@ -336,9 +335,85 @@ def _merge_rows(frame: pl.DataFrame, name: str, width: int) -> pl.DataFrame:
 
 
 def type_batch(raw: pl.DataFrame, scheme: Scheme) -> Typed:
-    """Typed columns and cell errors for a frame of text cells (ROW plus one column a field)."""
+    """Typed columns and cell errors for a frame of text cells (ROW plus one column a field).
+
+    Canonical cells are typed fast (:mod:`.canonical`); the rows with any other cell are typed
+    again, and their errors explained, by the exact parsers below. Fast rows come first: nothing
+    downstream depends on the row order."""
+    periods = [n for n, spec in scheme.fields.items() if spec.type == "periods"]
+    fast, ok = _fast(raw, scheme, _canonical_widths(raw, periods))
+    slow_raw = raw.filter(~ok)
+    widths = _widths(slow_raw, periods)
+    widths = {n: max(widths[n], _width(fast, n)) for n in periods}
+    fast = _padded(fast, widths)
+    if slow_raw.height == 0:
+        return Typed(frame=fast, widths=widths, errors=_long_errors([], raw))
+    slow = _exact(slow_raw, scheme, widths)
+    frame = pl.concat([fast.filter(ok), slow.frame.select(fast.columns).cast(fast.schema)])
+    return Typed(frame=frame, widths=widths, errors=slow.errors)
+
+
+def _fast(
+    raw: pl.DataFrame, scheme: Scheme, widths: dict[str, int]
+) -> tuple[pl.DataFrame, pl.Series]:
+    """Every row typed by the canonical parsers, and which rows they typed exactly."""
+    typed: list[pl.Expr] = [pl.col(ROW)]
+    parsed: list[Fast] = []
+    for name, spec in scheme.fields.items():
+        if spec.type in FAST:
+            one = FAST[spec.type](name, spec, pl.col(name), widths.get(name, 0))
+        else:
+            cell = _cell(name)
+            values, checks = _PARSERS[spec.type](name, spec, cell)
+            if spec.required:
+                checks = _fail(cell.is_null(), "required field is missing") + checks
+            one = Fast(values, ~_any_bad(checks))
+        typed += one.typed
+        parsed.append(one)
+    ok = pl.all_horizontal(one.ok for one in parsed) if parsed else pl.lit(True)
+    frame = _staged(raw.lazy(), parsed).select(*typed, ok.fill_null(False).alias("!ok")).collect()
+    frame, agreement = _agreement(frame, scheme, id_format=pl.lit(True))
+    checks = [check for one in agreement.values() for check in one]
+    if checks:
+        frame = frame.with_columns(pl.col("!ok") & ~_any_bad(checks))
+    return frame.drop("!ok"), frame["!ok"]
+
+
+def _canonical_widths(raw: pl.DataFrame, names: list[str]) -> dict[str, int]:
+    """Periods a canonical cell of each column holds at most (two or more: 33 bytes or more)."""
+    if not names or raw.height == 0:
+        return dict.fromkeys(names, 0)
+    long = [pl.col(n).filter(pl.col(n).str.len_bytes() >= 33) for n in names]
+    counts = raw.select(c.str.count_matches(";", literal=True).max() for c in long)
+    return {n: 1 + int(counts[n][0] or 0) for n in names}
+
+
+def _width(frame: pl.DataFrame, name: str) -> int:
+    k = 0
+    while start_col(name, k) in frame.columns:
+        k += 1
+    return k
+
+
+def _padded(frame: pl.DataFrame, widths: dict[str, int]) -> pl.DataFrame:
+    """Empty intervals up to each period field's width, in the exact parsers' column order."""
+    have = {name: _width(frame, name) for name in widths}
+    if have == widths:
+        return frame
+    columns: list[pl.Expr] = []
+    for column in frame.columns:
+        columns.append(pl.col(column))
+        for name, want in widths.items():
+            if have[name] and column == end_col(name, have[name] - 1):
+                for k in range(have[name], want):
+                    columns.append(pl.lit(EMPTY_START, dtype=pl.Int32).alias(start_col(name, k)))
+                    columns.append(pl.lit(EMPTY_END, dtype=pl.Int32).alias(end_col(name, k)))
+    return frame.select(columns)
+
+
+def _exact(raw: pl.DataFrame, scheme: Scheme, widths: dict[str, int]) -> Typed:
+    """Typed columns and every cell error, by the exact parsers (the reference for the fast)."""
     period_fields = [n for n, spec in scheme.fields.items() if spec.type == "periods"]
-    widths = _widths(raw, period_fields)
     typed_exprs: list[pl.Expr] = [pl.col(ROW)]
     parsed: dict[str, Parsed] = {}
     for name, spec in scheme.fields.items():
@@ -370,7 +445,7 @@ def type_batch(raw: pl.DataFrame, scheme: Scheme) -> Typed:
     return Typed(frame=frame, widths=widths, errors=_long_errors(found, raw))
 
 
-def _staged(lazy: pl.LazyFrame, parsed: Iterable[Parsed]) -> pl.LazyFrame:
+def _staged(lazy: pl.LazyFrame, parsed: Iterable[Parsed | Fast]) -> pl.LazyFrame:
     """The intermediate columns of the fields' parsers, stage by stage."""
     stages: dict[int, list[pl.Expr]] = {}
     for one in parsed:
@@ -424,9 +499,12 @@ def _long_errors(found: list[pl.DataFrame], raw: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([empty, *values])
 
 
-def _agreement(frame: pl.DataFrame, scheme: Scheme) -> tuple[pl.DataFrame, dict[str, Checks]]:
+def _agreement(
+    frame: pl.DataFrame, scheme: Scheme, id_format: pl.Expr | None = None
+) -> tuple[pl.DataFrame, dict[str, Checks]]:
     """Birth date and sex must agree with the ID number; the birth date is filled from it; a
-    birth date that an age measure needs must be there."""
+    birth date that an age measure needs must be there. ``id_format``: whether the ID number
+    is well formed, when already known."""
     checks: dict[str, Checks] = {}
     ids = [n for n, s in scheme.fields.items() if s.type == "id_number"]
     if ids:
@@ -447,7 +525,7 @@ def _agreement(frame: pl.DataFrame, scheme: Scheme) -> tuple[pl.DataFrame, dict[
                 _fail(
                     sex.is_in(["male", "female"])
                     & born.is_not_null()
-                    & pl.col(ids[0]).str.contains("^[0-9]{17}[0-9X]$")
+                    & (pl.col(ids[0]).str.contains(ID_FORMAT) if id_format is None else id_format)
                     & (sex != from_id),
                     pl.format("'{}' disagrees with the ID number", sex),
                 )

@@ -72,11 +72,21 @@ def read_batch(path: Path, scheme: Scheme, *, encoding: str | None = None) -> Ra
     hasher.join()
     columns = [c for c in frame.columns if c != ROW]
     frame = _conform(frame, scheme, path)
-    blank = pl.all_horizontal(
-        pl.col(n).is_null() | (pl.col(n).str.strip_chars() == "") for n in scheme.fields
-    )
-    frame = frame.filter(~blank)  # a blank line is not an application
+    frame = _without_blank_rows(frame, scheme)
     return RawBatch(frame=frame, sha256=hasher.digest, encoding=used, columns=columns)
+
+
+def _without_blank_rows(frame: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
+    """A blank line is not an application. Only rows blank in one column (a required one if
+    any: rarely blank) are checked in every column."""
+    if not scheme.fields or frame.height == 0:
+        return frame
+    required = [n for n, spec in scheme.fields.items() if spec.required]
+    first = (required or list(scheme.fields))[0]
+    empty = [pl.col(n).is_null() | (pl.col(n).str.strip_chars() == "") for n in scheme.fields]
+    maybe = frame.filter(pl.col(first).is_null() | (pl.col(first).str.strip_chars() == ""))
+    blank = maybe.filter(pl.all_horizontal(empty)).select(ROW)
+    return frame.join(blank, on=ROW, how="anti") if blank.height else frame
 
 
 def _read_csv(path: Path, encoding: str | None) -> tuple[pl.DataFrame, str]:

@@ -11,7 +11,8 @@ from hukoucalc.cli.common import escape, print_json, reports_errors, stderr, std
 
 app = typer.Typer(
     no_args_is_help=True,
-    help="Work with schemes: list, show, validate, applicant schema, CSV template.",
+    help="Work with schemes: list, show, validate, check, diff, start a new one; the applicant "
+    "schema and CSV template.",
 )
 
 SchemeArg = Annotated[str, typer.Argument(help="Bundled scheme name or path to a .toml file.")]
@@ -127,8 +128,12 @@ def template(scheme: SchemeArg) -> None:
 @app.command()
 @reports_errors
 def diff(
-    a: Annotated[str, typer.Argument(help="The first scheme (bundled name or path).")],
-    b: Annotated[str, typer.Argument(help="The second scheme (bundled name or path).")],
+    a: Annotated[
+        str, typer.Argument(metavar="A", help="The first scheme (bundled name or path).")
+    ],
+    b: Annotated[
+        str, typer.Argument(metavar="B", help="The second scheme (bundled name or path).")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show what changes from scheme A to scheme B, parameter by parameter.
@@ -157,9 +162,12 @@ app.command(name="new")(new_cmd.new)
 @app.command()
 @reports_errors
 def check(
-    schemes: Annotated[list[str], typer.Argument(help="Scheme files (or bundled names).")],
+    schemes: Annotated[
+        list[str],
+        typer.Argument(metavar="SCHEME", help="Scheme files (or bundled names)."),
+    ],
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print a JSON list, one per scheme.")
+        bool, typer.Option("--json", help="Print a JSON list, one entry per scheme.")
     ] = False,
     cliff: Annotated[
         str,
@@ -172,8 +180,11 @@ def check(
 ) -> None:
     """Check schemes against the national rules (国发〔2014〕25号/51号) and lint them.
 
-    Exit 0 when no scheme has an error (warnings allowed), 1 when one has, 4 when one does not
-    load. Example: hukoucalc scheme check schemes/*.toml
+    Exit 0 when no scheme has an error (warnings and notes allowed), 1 when one has; a scheme
+    that cannot be read exits 3 (missing file, bad TOML) or 4 (invalid scheme), after the others
+    are checked.
+
+    Example: hukoucalc scheme check schemes/*.toml
     """
     from pydantic import TypeAdapter, ValidationError  # noqa: PLC0415
 

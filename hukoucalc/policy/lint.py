@@ -121,8 +121,10 @@ class _Linter:
                     "info",
                     "table-missing-value",
                     f"{at}.rule.points",
-                    f"{', '.join(missing)} of '{rule.field}' are not listed: they score the "
-                    f"default {text(Fraction(rule.default))}",
+                    f"'{rule.field}' {'value' if len(missing) == 1 else 'values'} "
+                    f"{', '.join(missing)} {'has' if len(missing) == 1 else 'have'} no row in the "
+                    f"table: {'it scores' if len(missing) == 1 else 'they score'} the default "
+                    f"{text(Fraction(rule.default))}",
                 )
         if isinstance(rule, PerUnit | Bands | Marginal) and part.measure is not None:
             yield from self._cliff(f"{at}.rule", rule, part.measure)

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from hukoucalc.describe import plural
 from hukoucalc.policy import Finding, SizeClass, class_of
 from hukoucalc.scheme.load import LoadedScheme
 
@@ -26,23 +27,37 @@ def class_text(loaded: LoadedScheme, cls: SizeClass | None) -> str:
     population = loaded.scheme.scheme.urban_population
     if cls is None or population is None:
         return "size class unknown (no urban population)"
-    return f"{cls.name} (城区常住人口 {population.value:,}, {population.year})"
+    return f"size class {cls.name}: 城区常住人口 {population.value:,} ({population.year})"
 
 
 def render_check(loaded: LoadedScheme, findings: list[Finding], console: Console) -> None:
+    """One row per finding: its severity, then its code and key over the message, so that the
+    message keeps most of the width (keys are long: ``indicators[housing].parts[own].rule``)."""
     if findings:
-        table = Table(title=f"{loaded.id} ({loaded.origin})", title_justify="left")
-        for column in ("severity", "code", "key", "message"):
-            table.add_column(column, overflow="fold")
+        table = Table(title=f"{loaded.id} ({loaded.origin})", title_justify="left", show_lines=True)
+        table.add_column("severity", no_wrap=True)
+        table.add_column("code · key / message", overflow="fold")
         for f in findings:
             style = _STYLE[f.severity]
-            table.add_row(f"[{style}]{f.severity}[/]", f.code, escape(f.key), escape(f.message))
+            table.add_row(
+                f"[{style}]{f.severity}[/]",
+                f"[bold]{f.code}[/] · {escape(f.key)}\n{escape(f.message)}",
+            )
         console.print(table)
+    console.print(verdict_line(loaded, findings))
+
+
+def verdict_line(loaded: LoadedScheme, findings: list[Finding]) -> str:
+    """``beijing-2018: passes (0 errors, 1 warning, 3 notes)``, then the size class below it."""
     n = counts(findings)
     verdict = "[green]passes[/]" if passed(findings) else "[bold red]fails[/]"
-    console.print(
-        f"{escape(loaded.id)}: {verdict} — {class_text(loaded, class_of(loaded.scheme))}; "
-        f"{n['error']} errors, {n['warning']} warnings, {n['info']} notes"
+    tally = ", ".join(
+        plural(n[severity], word)
+        for severity, word in (("error", "error"), ("warning", "warning"), ("info", "note"))
+    )
+    return (
+        f"{escape(loaded.id)}: {verdict} ({tally})\n"
+        f"  {escape(class_text(loaded, class_of(loaded.scheme)))}"
     )
 
 
