@@ -128,9 +128,7 @@ def template(scheme: SchemeArg) -> None:
 @app.command()
 @reports_errors
 def diff(
-    a: Annotated[
-        str, typer.Argument(metavar="A", help="The first scheme (bundled name or path).")
-    ],
+    a: Annotated[str, typer.Argument(metavar="A", help="The first scheme (bundled name or path).")],
     b: Annotated[
         str, typer.Argument(metavar="B", help="The second scheme (bundled name or path).")
     ],
