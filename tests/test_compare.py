@@ -31,6 +31,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from hukoucalc.compare.stats import Line
+from hukoucalc.render import compare as render_compare
 from tests.invoke import assert_error, flat, run
 
 DATA = Path("tests/data/compare")
@@ -71,6 +73,29 @@ def test_per_scheme_figures(runner: CliRunner) -> None:
     ]
 
 
+def test_why_applicants_are_not_eligible(runner: CliRunner) -> None:
+    """P7 has no residence permit: the gate each scheme's ineligible fail, most failed first."""
+    a, b = compare_json(runner)["schemes"]
+    for doc in (a, b):
+        assert doc["excluded_by"] == [{"gate": "permit", "reason": "未持有居住证", "failing": 1}]
+    out = flat(run(runner, "compare", POOL, "-s", A, "-s", B).stdout)
+    assert "most failed gate permit (1) permit (1)" in out
+    assert "reference date" not in out  # both count on 2023-12-31
+
+
+def test_schemes_of_different_rounds_are_flagged(runner: CliRunner, tmp_path: Path) -> None:
+    later = tmp_path / "later.toml"
+    later.write_text(
+        f'[scheme]\nextends = "{A.resolve()}"\nid = "cmp-later"\ntitle = "next round"\n'
+        "[dates]\nas_of = 2024-12-31\n"
+    )
+    result = run(runner, "compare", POOL, "-s", A, "-s", later)
+    assert result.exit_code == 0, result.stderr
+    out = flat(result.stdout)
+    assert "reference date (as_of) 2023-12-31 2024-12-31" in out
+    assert "count on different dates (as_of)" in out
+
+
 def test_movers_and_overlap(runner: CliRunner) -> None:
     (m,) = compare_json(runner)["movers"]
     assert (m["entering"], m["leaving"], m["overlap"]) == (3, 2, 1)
@@ -87,6 +112,42 @@ def test_composition(runner: CliRunner) -> None:
     ages = {k: v for k, v in counts["age"].items() if any(v)}
     assert ages == {"25-29": [0, 1], "30-34": [2, 2], "35-39": [1, 0], "45-49": [0, 1]}
     assert counts["held"] == {"social_insurance": [3, 4], "own_home": [1, 2], "rental": [0, 0]}
+
+
+def test_composition_spread(runner: CliRunner) -> None:
+    """The largest change of a category's share of the admitted, baseline to draft (quota 3:
+    a admits 3, b 4): education master 3/3 → 1/4 (75 points); age 35–39 1/3 → 0 (33.3);
+    own home 1/3 → 2/4 (16.7)."""
+    dims = {d["id"]: d["spread"] for d in compare_json(runner, "--quota", "3")["composition"]}
+    assert dims == {"age": "33.3", "education": "75", "held": "16.7"}
+
+
+def test_terminal_composition_most_informative_first(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Education tells the schemes apart most, then age, then held periods; with room for
+    two dimensions of two categories, the rest is named, never silently dropped."""
+    out = flat(run(runner, "compare", POOL, "-s", A, "-s", B).stdout)
+    assert out.index("The admitted by 学历") < out.index("The admitted by 年龄")
+    assert out.index("The admitted by 年龄") < out.index("The admitted by 2023年12月持有")
+    monkeypatch.setattr(render_compare, "SHOWN_DIMENSIONS", 2)
+    monkeypatch.setattr(render_compare, "SHOWN_CATEGORIES", 2)
+    out = flat(run(runner, "compare", POOL, "-s", A, "-s", B).stdout)
+    assert "持有" not in out.split("Not shown")[0]
+    assert "Not shown (shares differ by up to, in points): held 16.7." in out
+    education = out[out.index("The admitted by 学历") : out.index("The admitted by 年龄")]
+    assert "master" in education and "bachelor" in education and "none" not in education
+    assert "… 1 smaller categories" in education
+
+
+def test_cells_of_the_terminal_tables() -> None:
+    assert render_compare.percent(3, 6001) == "<0.1%"  # never "0%" for someone
+    assert (render_compare.percent(3, 6000), render_compare.percent(0, 5)) == ("0.1%", "0%")
+    assert render_compare.percent(1, 0) == "—"
+    assert [render_compare.signed(x) for x in ("0.5", "-2", "0", None)] == ["+0.5", "-2", "0", "—"]
+    nothing = Line(id="x", label="x", kind="indicator", points="0", mean="0", share=None)
+    assert render_compare.share_cell(nothing) == "— (0)"
+    assert render_compare.share_cell(None) == ""
 
 
 def test_parameter_diff(runner: CliRunner) -> None:
@@ -134,12 +195,46 @@ def test_movers_file(runner: CliRunner, tmp_path: Path) -> None:
 def test_a_field_the_pool_lacks(runner: CliRunner) -> None:
     result = run(runner, "compare", POOL, "-s", A, "-s", DATA / "needs-employment.toml")
     assert_error(
-        result, 3, str(POOL), "scheme 'cmp-needs-employment' needs employment", "hukoucalc synth"
+        result,
+        3,
+        str(POOL),
+        "scheme 'cmp-needs-employment' needs employment",
+        # the hint names the schemes as a command line can load them: files by their path
+        f"hukoucalc synth -s {A} -s {DATA / 'needs-employment.toml'} ...",
     )
+
+
+def test_a_column_no_scheme_declares(runner: CliRunner, tmp_path: Path) -> None:
+    """Named as a column of none of the schemes, not of a made-up scheme 'a + b'."""
+    lines = POOL.read_text(encoding="utf-8").splitlines()
+    pool = tmp_path / "extra.csv"
+    pool.write_text("\n".join([lines[0] + ",floor", *(x + ",3" for x in lines[1:])]) + "\n")
+    result = run(runner, "compare", pool, "-s", A, "-s", B)
+    assert_error(
+        result,
+        3,
+        str(pool),
+        "column(s) floor",
+        "none of the compared schemes (cmp-current, cmp-draft)",
+    )
+    assert " + " not in result.stderr
 
 
 def test_one_scheme_is_a_usage_error(runner: CliRunner) -> None:
     assert_error(run(runner, "compare", POOL, "-s", A), 2, "at least two --scheme")
+
+
+def test_the_same_scheme_twice(runner: CliRunner) -> None:
+    result = run(runner, "compare", POOL, "-s", A, "-s", A)
+    assert_error(result, 2, f"--scheme {A} and --scheme {A} are the same scheme ('cmp-current')")
+
+
+def test_two_schemes_with_one_id(runner: CliRunner, tmp_path: Path) -> None:
+    """A draft copied from the baseline that kept its id: columns could not be told apart."""
+    draft = tmp_path / "draft.toml"
+    draft.write_text(f'[scheme]\nextends = "{A.resolve()}"\ntitle = "a draft"\n')
+    result = run(runner, "compare", POOL, "-s", A, "-s", draft)
+    assert_error(result, 2, "two schemes with one id ('cmp-current')", "its own [scheme] id")
 
 
 def test_outputs_never_over_the_input(runner: CliRunner) -> None:
@@ -185,6 +280,24 @@ def test_report_is_self_contained_and_deterministic(runner: CliRunner, tmp_path:
     addresses = set(re.findall(r"(?:https?:)?//[\w.-]+", html))
     assert addresses == {"http://www.w3.org"}  # only the SVG namespace, never fetched
     assert html.count("<svg") >= 3 and "stroke-dasharray" in html  # cut-off lines
+
+
+def test_report_leaves_room_for_long_scheme_ids(runner: CliRunner, tmp_path: Path) -> None:
+    """The enter/leave chart right-aligns each scheme id left of its bars: a long id must
+    start inside the picture (about 7 px a character), and the bars leave room for '+N enter'."""
+    ident = "cmp-draft-with-a-rather-long-descriptive-id"
+    draft = tmp_path / "long.toml"
+    draft.write_text(B.read_text(encoding="utf-8").replace('"cmp-draft"', f'"{ident}"'))
+    (tmp_path / "a.toml").write_text(A.read_text(encoding="utf-8"), encoding="utf-8")  # extended
+    report = tmp_path / "report.html"
+    result = run(runner, "compare", POOL, "-s", A, "-s", draft, "--report", report)
+    assert result.exit_code == 0, result.stderr
+    html = report.read_text(encoding="utf-8")
+    label = re.search(rf'<text x="([\d.]+)" y="\d+" text-anchor="end">{ident}</text>', html)
+    assert label is not None and float(label.group(1)) >= 7 * len(ident)
+    enters = [float(x) for x in re.findall(r'<text x="([\d.]+)" y="\d+">\+[\d,]+ enter', html)]
+    assert enters and all(x + 80 <= 760 for x in enters)
+    assert "+0.5" in html  # the median rank change signed as in the terminal
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -9,6 +9,7 @@ their counts need not add up to the admitted.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from itertools import pairwise
 from typing import Literal
 
@@ -19,6 +20,7 @@ from hukoucalc.batch.columns import end_col, start_col
 from hukoucalc.batch.fields import ROW
 from hukoucalc.batch.select import ADMITTED
 from hukoucalc.compare.pool import Ranked
+from hukoucalc.compare.stats import half_up
 from hukoucalc.periods import month_of_date
 from hukoucalc.scheme.model import AgeMeasure, FieldSpec
 
@@ -37,6 +39,19 @@ class Dimension(BaseModel):
     label: str
     kind: Literal["age", "enum", "held"]
     categories: list[Category]
+    spread: str = "0"  # the largest change of a category's share of the admitted from the
+    # baseline to another scheme, in percentage points (0.1, half-up): how much this dimension
+    # tells the schemes apart
+
+
+def spread(counts: list[int], admitted: list[int]) -> Fraction:
+    """The largest change, in percentage points, of one category's share of the admitted from
+    the baseline (first) to another scheme."""
+    shares = [
+        Fraction(100 * n, whole) if whole else Fraction(0)
+        for n, whole in zip(counts, admitted, strict=True)
+    ]
+    return max((abs(s - shares[0]) for s in shares[1:]), default=Fraction(0))
 
 
 def composition(
@@ -59,6 +74,10 @@ def composition(
     held = [n for n in shared if fields[n].type == "periods"]
     if held:
         out.append(_held(held, base, fields, admitted))
+    sizes = [frame.height for frame in admitted]
+    for dim in out:
+        widest = max((spread(c.counts, sizes) for c in dim.categories), default=Fraction(0))
+        dim.spread = half_up(widest, 1)
     return out
 
 

@@ -16,14 +16,14 @@ from pathlib import Path
 import polars as pl
 
 from hukoucalc.batch.fields import ROW, Typed, type_batch
-from hukoucalc.batch.read import RawBatch, read_batch
+from hukoucalc.batch.read import EXTRA_COLUMNS, RawBatch, read_batch
 from hukoucalc.batch.score import score_batch
 from hukoucalc.batch.select import Selected, select
 from hukoucalc.engine.compile import Compiled, compile_scheme
 from hukoucalc.engine.reads import fields_read
 from hukoucalc.errors import InputFileError, UsageError
 from hukoucalc.ranking import keep_valid
-from hukoucalc.scheme.load import LoadedScheme
+from hukoucalc.scheme.load import LoadedScheme, bundled_dir
 from hukoucalc.scheme.model import AgeMeasure, FieldSpec, Scheme
 
 Progress = Callable[[str], None]
@@ -62,12 +62,19 @@ def rank_pool(
     step = progress or (lambda _: None)
     if len(schemes) < 2:
         raise UsageError("compare needs at least two --scheme options (the first is the baseline)")
+    _check_distinct(schemes)
     compiled = [compile_scheme(s.scheme, origin=s.origin) for s in schemes]
     union, differs = _union([s.scheme for s in schemes])
     step("reading")
     # read with no field required: a missing column is reported below with the scheme needing it
     optional = {n: spec.model_copy(update={"required": False}) for n, spec in union.items()}
-    raw = read_batch(path, _with_fields(schemes[0].scheme, optional, schemes), encoding=encoding)
+    try:
+        raw = read_batch(
+            path, _with_fields(schemes[0].scheme, optional, schemes), encoding=encoding
+        )
+    except InputFileError:
+        _check_unknown_columns(path, union, schemes)
+        raise
     _check_columns(path, raw, schemes, compiled)
     step("validating")
     typed = type_batch(raw.frame, _with_fields(schemes[0].scheme, union, schemes))
@@ -128,10 +135,56 @@ def _with_fields(base: Scheme, fields: dict[str, FieldSpec], schemes: list[Loade
         for name, m in s.scheme.measures.items()
         if isinstance(m, AgeMeasure) and m.birth in fields
     }
-    meta = base.scheme.model_copy(
-        update={"id": " + ".join(s.id for s in schemes) or base.scheme.id}
+    return base.model_copy(update={"fields": fields, "measures": ages})
+
+
+def scheme_ref(loaded: LoadedScheme) -> str:
+    """How to name ``loaded`` on a command line: its bundled name, or its file."""
+    return (
+        loaded.id if Path(loaded.origin) == bundled_dir() / f"{loaded.id}.toml" else loaded.origin
     )
-    return base.model_copy(update={"fields": fields, "measures": ages, "scheme": meta})
+
+
+def _synth_hint(schemes: list[LoadedScheme]) -> str:
+    names = " ".join(f"-s {scheme_ref(s)}" for s in schemes)
+    return f"`hukoucalc synth {names} ...` writes a pool with every scheme's fields"
+
+
+def _check_distinct(schemes: list[LoadedScheme]) -> None:
+    """Each scheme once: two with one id would make columns and movers that cannot be told apart."""
+    seen: dict[str, LoadedScheme] = {}
+    for loaded in schemes:
+        first = seen.setdefault(loaded.id, loaded)
+        if first is loaded:
+            continue
+        same = "the same scheme" if first.sha256 == loaded.sha256 else "two schemes with one id"
+        raise UsageError(
+            f"--scheme {scheme_ref(first)} and --scheme {scheme_ref(loaded)} are {same} "
+            f"('{loaded.id}'): compare each scheme once, and give a draft its own [scheme] id"
+        )
+
+
+def _check_unknown_columns(
+    path: Path, union: dict[str, FieldSpec], schemes: list[LoadedScheme]
+) -> None:
+    """After the pool could not be read: a column no compared scheme declares, named as such
+    (not as a field missing from one scheme)."""
+    try:
+        if path.suffix.lower() in (".jsonl", ".ndjson"):
+            header = pl.read_ndjson(path, infer_schema_length=None).columns
+        else:
+            header = pl.read_csv(path, n_rows=0, encoding="utf8-lossy").columns
+    except (OSError, pl.exceptions.PolarsError):
+        return  # not readable at all: the reader's own message says why
+    names = [c.strip().lstrip("\ufeff") for c in header]
+    unknown = [c for c in names if c and c not in union and c not in EXTRA_COLUMNS]
+    if unknown:
+        ids = ", ".join(s.id for s in schemes)
+        raise InputFileError(
+            f"column(s) {', '.join(unknown)} are fields of none of the compared schemes ({ids}); "
+            f"{_synth_hint(schemes)}",
+            where=str(path),
+        ) from None
 
 
 def _check_columns(
@@ -151,10 +204,9 @@ def _check_columns(
         if lacking:
             missing.append(f"scheme '{loaded.id}' needs {', '.join(lacking)}")
     if missing:
-        names = " ".join(f"-s {s.id}" for s in schemes)
         raise InputFileError(
             "the pool lacks column(s) that a scheme needs: "
             + "; ".join(missing)
-            + f" (`hukoucalc synth {names} ...` writes a pool with every scheme's fields)",
+            + f" ({_synth_hint(schemes)})",
             where=str(path),
         )

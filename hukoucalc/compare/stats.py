@@ -34,15 +34,25 @@ class Line(BaseModel):
     share: str | None  # percent of the admitted's summed subtotals
 
 
+class Exclusion(BaseModel):
+    """A gate and how many of the pool fail it (one applicant may fail several)."""
+
+    gate: str
+    reason: str
+    failing: int
+
+
 class SchemeStats(BaseModel):
     id: str
     title: str
     sha256: str
     origin: str
+    as_of: str  # the round's reference date (dates.as_of)
     selection: str
     quota: int | None
     threshold: str | None
     eligible: int
+    excluded_by: list[Exclusion]  # each gate anyone fails, most failed first
     qualified: int
     admitted: int
     cutoff: str | None
@@ -72,12 +82,14 @@ def scheme_stats(one: Ranked) -> SchemeStats:
         title=scheme.scheme.title,
         sha256=loaded.sha256,
         origin=loaded.origin,
+        as_of=comp.date("as_of").isoformat(),
         selection=scheme.selection.mode,
         quota=chosen.quota,
         threshold=format_decimal(scheme.selection.threshold)
         if scheme.selection.threshold is not None
         else None,
         eligible=int(frame["eligible"].sum()),
+        excluded_by=_exclusions(one),
         qualified=int(frame[QUALIFIED].sum()),
         admitted=n,
         cutoff=points(chosen.cutoff_units) if chosen.cutoff_units is not None else None,
@@ -89,6 +101,20 @@ def scheme_stats(one: Ranked) -> SchemeStats:
         lines=_lines(one, admitted),
         histogram=histogram(frame, unit, chosen.cutoff_units),
     )
+
+
+def _exclusions(one: Ranked) -> list[Exclusion]:
+    gates = one.loaded.scheme.gates
+    frame = one.chosen.frame
+    if not gates or not frame.height:
+        return []
+    failing = frame.select((~pl.col(f"gate:{g.id}")).sum().alias(g.id) for g in gates).row(0)
+    found = [
+        Exclusion(gate=g.id, reason=g.reason, failing=int(n))
+        for g, n in zip(gates, failing, strict=True)
+        if n
+    ]
+    return sorted(found, key=lambda e: -e.failing)
 
 
 def _lines(one: Ranked, admitted: pl.DataFrame) -> list[Line]:

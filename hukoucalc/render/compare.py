@@ -10,16 +10,42 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from hukoucalc.compare.composition import Dimension
 from hukoucalc.compare.job import Comparison
 from hukoucalc.compare.stats import Line, SchemeStats, half_up
 from hukoucalc.render.diff import render_diff
 
 SHOWN_IDS = 3
+SHOWN_DIMENSIONS = 4  # composition tables in the terminal (all of them in --json and --report)
+SHOWN_CATEGORIES = 8  # rows of one composition table in the terminal
 
 
 def percent(count: int, whole: int) -> str:
-    """``count`` as a percentage of ``whole``, to 0.1, half-up ("—" for nothing)."""
-    return f"{half_up(Fraction(100 * count, whole), 1)}%" if whole else "—"
+    """``count`` as a percentage of ``whole``, to 0.1, half-up ("—" for nothing, "<0.1%" for
+    a few that round to nothing)."""
+    if not whole:
+        return "—"
+    shown = half_up(Fraction(100 * count, whole), 1)
+    return "<0.1%" if count and Decimal(shown) == 0 else f"{shown}%"
+
+
+def signed(change: str | None) -> str:
+    """A median rank change with its sign ("+3": a better place), "—" for none."""
+    if change is None:
+        return "—"
+    return "+" + change if Decimal(change) > 0 else change
+
+
+def most_informative(dimensions: list[Dimension]) -> list[Dimension]:
+    """The composition dimensions, those that tell the schemes apart most first (stable)."""
+    return sorted(dimensions, key=lambda d: -Decimal(d.spread))
+
+
+def share_cell(line: Line | None) -> str:
+    """A line's share of the admitted's points and its mean ("" where the scheme lacks it)."""
+    if line is None:
+        return ""
+    return f"{line.share}% ({line.mean})" if line.share is not None else f"— ({line.mean})"
 
 
 def render_comparison(doc: Comparison, console: Console) -> None:
@@ -41,19 +67,24 @@ def render_comparison(doc: Comparison, console: Console) -> None:
 def _table(title: str, first: str, ids: list[str]) -> Table:
     table = Table(title=title, title_justify="left")
     table.add_column(first)
-    for ident in ids:
-        table.add_column(ident, justify="right")
+    for ident in ids:  # a long id folds rather than losing the end that tells drafts apart
+        table.add_column(ident, justify="right", overflow="fold")
     return table
 
 
 def summary_rows(schemes: list[SchemeStats]) -> list[tuple[str, list[str]]]:
     """The figures of each scheme, as the rows of a side-by-side table (plain text)."""
     s = schemes
-    rows: list[tuple[str, list[str]]] = [
+    rows: list[tuple[str, list[str]]] = []
+    if len({x.as_of for x in s}) > 1:
+        rows.append(("reference date (as_of)", [x.as_of for x in s]))
+    rows += [
         ("selection", [x.selection for x in s]),
         ("quota", [f"{x.quota:,}" if x.quota is not None else "—" for x in s]),
         ("eligible", [f"{x.eligible:,}" for x in s]),
     ]
+    if any(x.excluded_by for x in s):
+        rows.append(("most failed gate", [_most_failed(x) for x in s]))
     if any(x.threshold is not None for x in s):
         rows.append(("at or above the threshold", [f"{x.qualified:,}" for x in s]))
     rows += [
@@ -68,6 +99,13 @@ def summary_rows(schemes: list[SchemeStats]) -> list[tuple[str, list[str]]]:
         )
     rows.append(("highest", [x.highest or "—" for x in s]))
     return rows
+
+
+def _most_failed(stats: SchemeStats) -> str:
+    if not stats.excluded_by:
+        return "—"
+    first = stats.excluded_by[0]
+    return f"{first.gate} ({first.failing:,})"
 
 
 def line_table(schemes: list[SchemeStats]) -> list[tuple[str, str, list[Line | None]]]:
@@ -87,20 +125,31 @@ def _schemes(doc: Comparison, ids: list[str], console: Console) -> None:
     for label, values in summary_rows(doc.schemes):
         table.add_row(label, *values)
     console.print(table)
+    note = rounds_note(doc.schemes)
+    if note:
+        console.print(f"[yellow]{escape(note)}[/]")
+
+
+def rounds_note(schemes: list[SchemeStats]) -> str | None:
+    """A warning when the schemes count on different dates (different application rounds)."""
+    if len({x.as_of for x in schemes}) < 2:
+        return None
+    return (
+        "The schemes count on different dates (as_of): a pool made for one round may fail "
+        "another's continuity gates (see 'most failed gate'). Drafts of one round share its dates."
+    )
 
 
 def _movers(doc: Comparison, console: Console) -> None:
     if not doc.movers:
         return
     table = Table(title=f"Who enters and who leaves, against {doc.baseline}", title_justify="left")
-    table.add_column("scheme")
+    table.add_column("scheme", overflow="fold")
     for name in ("enter", "leave", "admitted under both", "median rank change"):
         table.add_column(name, justify="right")
     for m in doc.movers:
-        change = m.median_rank_change or "—"
-        if m.median_rank_change is not None and Decimal(m.median_rank_change) > 0:
-            change = "+" + change
-        table.add_row(m.scheme, f"{m.entering:,}", f"{m.leaving:,}", f"{m.overlap:,}", change)
+        counts = (f"{m.entering:,}", f"{m.leaving:,}", f"{m.overlap:,}")
+        table.add_row(m.scheme, *counts, signed(m.median_rank_change))
     console.print(table)
     notes = ["rank change = baseline rank − new rank, over applicants ranked under both"]
     for m in doc.movers:
@@ -117,22 +166,34 @@ def _movers(doc: Comparison, console: Console) -> None:
 def _lines(doc: Comparison, ids: list[str], console: Console) -> None:
     table = _table("Share of the admitted's points (mean points)", "line", ids)
     for ident, label, lines in line_table(doc.schemes):
-        cells = ["" if x is None else f"{x.share or '—'}% ({x.mean})" for x in lines]
-        table.add_row(f"{ident} {label}", *cells)
+        table.add_row(f"{ident} {label}", *(share_cell(x) for x in lines))
     console.print(table)
 
 
 def _composition(doc: Comparison, ids: list[str], console: Console) -> None:
+    """The dimensions that tell the schemes apart most, each with its most common categories;
+    the rest are named in a note (all of them are in --json and --report)."""
     admitted = [s.admitted for s in doc.schemes]
-    for dim in doc.composition:
-        table = _table(f"The admitted by {dim.label}", dim.id, ids)
-        for cat in dim.categories:
-            if not any(cat.counts):
-                continue
+    ordered = most_informative(doc.composition)
+    for dim in ordered[:SHOWN_DIMENSIONS]:
+        title = f"The admitted by {dim.label} (shares differ by up to {dim.spread} points)"
+        table = _table(title, dim.id, ids)
+        present = [c for c in dim.categories if any(c.counts)]
+        shown = sorted(present, key=lambda c: -sum(c.counts))[:SHOWN_CATEGORIES]
+        for cat in (c for c in present if c in shown):  # in the scheme's own order
             cells = [f"{n:,} ({percent(n, a)})" for n, a in zip(cat.counts, admitted, strict=True)]
             code = "" if dim.kind == "age" else f"{cat.code} "
             table.add_row(f"{code}{cat.label}", *cells)
+        if len(present) > len(shown):
+            table.add_row(f"[dim]… {len(present) - len(shown)} smaller categories[/]")
         console.print(table)
+    rest = ordered[SHOWN_DIMENSIONS:]
+    if rest:
+        names = ", ".join(f"{d.id} {d.spread}" for d in rest)
+        console.print(
+            escape(f"Not shown (shares differ by up to, in points): {names}. ")
+            + "Every dimension and category is in --json and --report."
+        )
 
 
 def _diffs(doc: Comparison, console: Console) -> None:

@@ -11,7 +11,14 @@ from html import escape
 
 from hukoucalc.compare.job import Comparison
 from hukoucalc.compare.stats import SchemeStats
-from hukoucalc.render.compare import line_table, percent, summary_rows
+from hukoucalc.render.compare import (
+    line_table,
+    most_informative,
+    percent,
+    rounds_note,
+    signed,
+    summary_rows,
+)
 from hukoucalc.render.diff import value_text
 
 COLOURS = ("#1f5fa8", "#d0641c", "#2a8c4a", "#8a3ea8", "#b8312f", "#4b8f9c", "#8c6d1f")
@@ -87,7 +94,9 @@ def _table(head: list[str], rows: list[list[str]], raw: bool = False) -> str:
 
 def _summary_table(doc: Comparison) -> str:
     rows = [[label, *values] for label, values in summary_rows(doc.schemes)]
-    return _table(["", *(x.id for x in doc.schemes)], rows)
+    note = rounds_note(doc.schemes)
+    warning = f'<p class="note"><b>{escape(note)}</b></p>' if note else ""
+    return _table(["", *(x.id for x in doc.schemes)], rows) + warning
 
 
 def _distribution(schemes: list[SchemeStats]) -> str:
@@ -165,10 +174,13 @@ def _svg_open(width: int, height: int, label: str) -> str:
 def _flows(doc: Comparison) -> str:
     """Per scheme, two aligned bars: the baseline's admitted (leaving | kept) above the scheme's
     admitted (kept | entering), so the kept part lines up between them."""
-    widest = max(max(m.leaving + m.overlap, m.overlap + m.entering) for m in doc.movers) or 1
-    row, left = 64, 150
+    # the scheme's bar starts where the kept part does, after the leaving part
+    widest = max(m.leaving + m.overlap + m.entering for m in doc.movers) or 1
+    row, right = 64, 90  # room for the "+N enter" label right of the widest bar
+    longest = max(len(name) for m in doc.movers for name in (m.baseline, m.scheme))
+    left = max(150, 7 * longest + 12)  # scheme ids at about 7 px a character (12 px font)
     height = row * len(doc.movers) + 20
-    scale = (WIDTH - left - 20) / widest
+    scale = (WIDTH - left - right) / widest
     out = [_svg_open(WIDTH, height, "who enters and who leaves")]
     for k, m in enumerate(doc.movers):
         top = 10 + row * k
@@ -197,9 +209,7 @@ def _flows(doc: Comparison) -> str:
             else ""
         )
         end = kept_x + (m.overlap + m.entering) * scale
-        out.append(
-            f'<text x="{min(end + 4, WIDTH - 90):.1f}" y="{top + 41}">+{m.entering:,} enter</text>'
-        )
+        out.append(f'<text x="{end + 4:.1f}" y="{top + 41}">+{m.entering:,} enter</text>')
     out.append("</svg>")
     keys = (
         f'<span class="key" style="background:{LEAVE}"></span>leave'
@@ -220,7 +230,7 @@ def _movers_table(doc: Comparison) -> str:
                 f"{m.entering:,}",
                 f"{m.leaving:,}",
                 f"{m.overlap:,}",
-                m.median_rank_change or "—",
+                signed(m.median_rank_change),
                 first or "—",
                 gone or "—",
             ]
@@ -273,7 +283,7 @@ def _lines(doc: Comparison) -> str:
 def _composition(doc: Comparison) -> str:
     admitted = [s.admitted for s in doc.schemes]
     out = []
-    for dim in doc.composition:
+    for dim in most_informative(doc.composition):
         rows = []
         for cat in dim.categories:
             if not any(cat.counts):
@@ -283,7 +293,8 @@ def _composition(doc: Comparison) -> str:
                 share = Fraction(n, whole) if whole else Fraction(0)
                 cells.append(_bar(share, _colour(k), f"{percent(n, whole)} ({n:,})"))
             rows.append(cells)
-        title = f"<h3>{escape(dim.label)} <small class=note>({escape(dim.id)})</small></h3>"
+        spread = f"{dim.id}; shares differ by up to {dim.spread} points"
+        title = f"<h3>{escape(dim.label)} <small class=note>({escape(spread)})</small></h3>"
         out.append(title + _table(["", *(s.id for s in doc.schemes)], rows, raw=True))
     if any(d.kind == "held" for d in doc.composition):
         out.append('<p class="note">Held periods overlap: their shares need not add to 100%.</p>')
