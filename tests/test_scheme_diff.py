@@ -177,11 +177,28 @@ def test_cli_table(runner: CliRunner) -> None:
     assert out.startswith("diff-base → diff-draft")
     for title in ("metadata", "dates", "indicators", "groups", "gates", "selection", "cut-offs"):
         assert f"{title} ┏" in out, title
-    assert "~ changed indicators[housing].cap 住所 20 25" in out
-    assert "~ changed gates[insurance].require.at_least 社保满5年 84 60" in out
-    assert "− removed groups[extra].cap 加分项 20" in out
-    assert "+ added selection.threshold 100" in out
-    assert out.endswith("5 added, 2 removed, 14 changed")
+    lines = [flat(line) for line in result.stdout.splitlines()]
+    assert "~ indicators[housing].cap 20 25" in lines
+    assert "~ gates[insurance].require.at_least 84 60" in lines
+    assert "− groups[extra].cap 20" in lines
+    assert "+ selection.threshold 100" in lines
+    assert "住所" in lines  # the label, under the first row of the item
+    assert out.endswith("5 added (+), 2 removed (−), 14 changed (~)")
+
+
+def test_cli_table_at_80_columns_reads() -> None:
+    """Four columns fit 80 characters; a whole removed item shows its body (its id and label are
+    in the parameter column), and an item's label is shown once for its consecutive rows."""
+    narrow = CliRunner(env={"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"})
+    result = run(narrow, "scheme", "diff", "beijing-2018", "beijing-2020")
+    assert result.exit_code == 0, result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    lines = [flat(line) for line in result.stdout.splitlines()]
+    assert "− indicators[area_both] { source =" in lines
+    assert 'id = "area_both"' not in result.stdout
+    # seven rows of indicators[education], its label once
+    assert [line for line in lines if line == "教育背景"] == ["教育背景"]
+    assert "~ dates.as_of 2017-12-31 2019-12-31" in lines
 
 
 def test_render_value_text() -> None:

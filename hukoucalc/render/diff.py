@@ -16,13 +16,21 @@ from hukoucalc.scheme.diff import SECTIONS, SchemeDiff
 WIDEST = 100
 """Characters of a whole added or removed table shown in a cell (the JSON has all of it)."""
 
-_MARK = {"added": "[green]+ added[/]", "removed": "[red]− removed[/]", "changed": "~ changed"}
+WIDEST_CELL = 60
+"""The same in the terminal, where four columns share the width (or the console's width if
+wider)."""
+
+_MARK = {"added": "[green]+[/]", "removed": "[red]−[/]", "changed": "[yellow]~[/]"}
 
 
 def render_diff(
     diff: SchemeDiff, console: Console, *, a: str | None = None, b: str | None = None
 ) -> None:
-    """Columns headed ``a`` and ``b``: by default the schemes' ids (``A``/``B`` if the same)."""
+    """Columns headed ``a`` and ``b``: by default the schemes' ids (``A``/``B`` if the same).
+
+    One row per parameter: a mark (``+`` added, ``−`` removed, ``~`` changed), the key with the
+    label of what it belongs to below it (once for consecutive rows of the same item), the values.
+    """
     same = diff.a == diff.b
     a = a or ("A" if same else diff.a)
     b = b or ("B" if same else diff.b)
@@ -32,24 +40,36 @@ def render_diff(
         return
     for section, changes in diff.sections().items():
         table = Table(title=SECTIONS.get(section, section), title_justify="left")
-        table.add_column("change", no_wrap=True)
-        table.add_column("key", overflow="fold")
-        table.add_column("label", overflow="fold")
-        table.add_column(a, overflow="fold")
-        table.add_column(b, overflow="fold")
+        table.add_column("", no_wrap=True)
+        table.add_column("parameter", overflow="fold", ratio=2)
+        table.add_column(a, overflow="fold", ratio=2)
+        table.add_column(b, overflow="fold", ratio=2)
+        shown, widest = "", max(WIDEST_CELL, console.width)
         for c in changes:
-            old = "" if c.kind == "added" else value_text(c.old)
-            new = "" if c.kind == "removed" else value_text(c.new)
-            table.add_row(_MARK[c.kind], escape(c.key), escape(c.label), escape(old), escape(new))
+            old = "" if c.kind == "added" else value_text(_body(c.old), widest)
+            new = "" if c.kind == "removed" else value_text(_body(c.new), widest)
+            where = escape(c.key)
+            if c.label and c.label != shown:
+                where += f"\n[dim]{escape(c.label)}[/]"
+            shown = c.label
+            table.add_row(_MARK[c.kind], where, escape(old), escape(new))
         console.print(table)
     counts = {kind: sum(c.kind == kind for c in diff.changes) for kind in _MARK}
-    console.print(", ".join(f"{n} {kind}" for kind, n in counts.items()))
+    console.print(", ".join(f"{n} {kind} ({_MARK[kind]})" for kind, n in counts.items()))
 
 
-def value_text(value: Any) -> str:
-    """A scheme value as TOML-like text: ``20``, ``2019-12-31``, ``{ below = 46, points = 20 }``."""
+def _body(value: Any) -> Any:
+    """A whole item without its ``id`` and ``label``: the key and the label column show them."""
+    if isinstance(value, dict) and "id" in value:
+        return {k: v for k, v in value.items() if k not in ("id", "label")}
+    return value
+
+
+def value_text(value: Any, widest: int = WIDEST) -> str:
+    """A scheme value as TOML-like text: ``20``, ``2019-12-31``, ``{ below = 46, points = 20 }``,
+    cut to ``widest`` characters."""
     text = _inline(value)
-    return text if len(text) <= WIDEST else text[: WIDEST - 1] + "…"
+    return text if len(text) <= widest else text[: widest - 1] + "…"
 
 
 def _inline(value: Any) -> str:
