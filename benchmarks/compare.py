@@ -3,25 +3,23 @@
     python benchmarks/compare.py                   # 100k and 1M rows of beijing-2020
     python benchmarks/compare.py --sizes 100000 --repeat 5 --json
 
-The pool is the one benchmarks/rank.py makes (beijing-2020, seed 1, under benchmarks/data/). The
-three schemes are beijing-2020 and two drafts extending it (benchmarks/drafts/: a quota of 8,000;
-age taken a year later). Each measurement is a fresh process, run alternately so both share the
-machine's noise: the reference is `python -m hukoucalc rank FILE -s beijing-2020 -o OUT --errors
-ERR --json`, the job `python -m hukoucalc compare FILE -s beijing-2020 -s DRAFT1 -s DRAFT2 --json
---movers MOVERS --errors ERR`. Printed: medians, the ratio compare / rank (goal <= 2.0) and each
-process's peak memory.
+The pool is the one benchmarks/rank.py uses (beijing-2020, seed 1, under benchmarks/data/; made by
+benchmarks/timing.py). The three schemes are beijing-2020 and two drafts extending it
+(benchmarks/drafts/: a quota of 8,000; age taken a year later). Each measurement is a fresh process,
+run alternately so both share the machine's noise: the reference is `python -m hukoucalc rank FILE
+-s beijing-2020 -o OUT --errors ERR --json`, the job `python -m hukoucalc compare FILE -s
+beijing-2020 -s DRAFT1 -s DRAFT2 --json --movers MOVERS --errors ERR`. Printed: medians, the ratio
+compare / rank (goal <= 2.0) and each process's peak memory.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import statistics
 import sys
 import tempfile
 import time
 
-from rank import ROOT, measure, pool  # benchmarks/rank.py
+from timing import ROOT, alternate, arguments, pool  # benchmarks/timing.py
 
 SCHEME = "beijing-2020"
 DRAFTS = [
@@ -38,34 +36,19 @@ def bench(rows: int, repeat: int) -> dict[str, float | int]:
         for draft in DRAFTS:
             job += ["-s", str(draft)]
         job += ["--json", "--movers", f"{tmp}/movers.csv", "--errors", f"{tmp}/bad2.csv"]
-        measure(rank)  # warm the file cache
-        rank_times, job_times, rank_peak, job_peak = [], [], 0, 0
-        for _ in range(repeat):
-            seconds, peak = measure(rank)
-            rank_times.append(seconds)
-            rank_peak = max(rank_peak, peak)
-            seconds, peak = measure(job)
-            job_times.append(seconds)
-            job_peak = max(job_peak, peak)
-    ref, got = statistics.median(rank_times), statistics.median(job_times)
+        times = alternate(rank, job, repeat)
     return {
         "rows": rows,
-        "rank_s": round(ref, 3),
-        "compare_s": round(got, 3),
-        "ratio": round(got / ref, 2),
-        "rank_peak_mb": round(rank_peak / 1024),
-        "compare_peak_mb": round(job_peak / 1024),
+        "rank_s": times.reference_s,
+        "compare_s": times.job_s,
+        "ratio": times.ratio,
+        "rank_peak_mb": times.reference_mb,
+        "compare_peak_mb": times.job_mb,
     }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument("--sizes", default="100000,1000000", help="comma-separated row counts")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--json", action="store_true", help="print JSON")
-    args = parser.parse_args()
+    args = arguments(__doc__).parse_args()
     started = time.perf_counter()
     results = [bench(int(n), args.repeat) for n in args.sizes.split(",")]
     if args.json:

@@ -1,0 +1,91 @@
+"""What the batch benchmarks share: the synthetic pools, one timed fresh process, and the
+alternating runs of a reference and a job (so both share the machine's noise).
+
+Pools are made once with `hukoucalc synth` (seed 1) under benchmarks/data/ (git-ignored) and
+reused. Only the standard library: run with the interpreter that has hukoucalc installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "benchmarks" / "data"
+MEASURE = (
+    "import resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "done = subprocess.run(sys.argv[1:], capture_output=True)\n"
+    "elapsed = time.perf_counter() - t\n"
+    "if done.returncode:\n"
+    "    sys.stderr.write(done.stderr.decode(errors='replace'))\n"
+    "    sys.exit(done.returncode)\n"
+    "print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+
+
+def pool(scheme: str, rows: int) -> Path:
+    path = DATA / f"{scheme}-{rows}.csv"
+    if not path.exists():
+        DATA.mkdir(parents=True, exist_ok=True)
+        print(f"making {path.name} ...", file=sys.stderr)
+        command = [sys.executable, "-m", "hukoucalc", "synth", "-s", scheme]
+        command += ["--n", str(rows), "--seed", "1", "-o", str(path)]
+        subprocess.run(command, check=True, capture_output=True)
+    return path
+
+
+def measure(command: list[str]) -> tuple[float, int]:
+    """Wall time (s) and peak resident memory (KiB) of one fresh process."""
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        sys.exit(f"failed: {' '.join(command)}\n{done.stderr}")
+    elapsed, peak = done.stdout.split()
+    return float(elapsed), int(peak)
+
+
+@dataclass
+class Pair:
+    """Medians (s) and peaks (MB) of a reference and a job, measured alternately."""
+
+    reference_s: float
+    job_s: float
+    reference_mb: int
+    job_mb: int
+
+    @property
+    def ratio(self) -> float:
+        return round(self.job_s / self.reference_s, 2)
+
+
+def alternate(reference: list[str], job: list[str], repeat: int) -> Pair:
+    """Run the reference once to warm the file cache, then both ``repeat`` times in turn."""
+    measure(reference)
+    times: tuple[list[float], list[float]] = ([], [])
+    peaks = [0, 0]
+    for _ in range(repeat):
+        for k, command in enumerate((reference, job)):
+            seconds, peak = measure(command)
+            times[k].append(seconds)
+            peaks[k] = max(peaks[k], peak)
+    return Pair(
+        reference_s=round(statistics.median(times[0]), 3),
+        job_s=round(statistics.median(times[1]), 3),
+        reference_mb=round(peaks[0] / 1024),
+        job_mb=round(peaks[1] / 1024),
+    )
+
+
+def arguments(doc: str | None) -> argparse.ArgumentParser:
+    """The options every batch benchmark takes: --sizes, --repeat, --json."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--sizes", default="100000,1000000", help="comma-separated row counts")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    return parser
