@@ -127,6 +127,10 @@ def test_prompted_small_city_is_refused(runner: CliRunner) -> None:
         (("--city", "某市", "--year", "2027", "--id", "x"), "missing option --population"),
         (("--city", "某市", "--population", "8000000", "--id", "x"), "missing option --year"),
         (("--city", "某市", "--population", "8000000", "--year", "2027"), "missing option --id"),
+        (
+            ("--city", "某市", "--city-en", "西安", "--population", "8000000", "--year", "2027"),
+            "missing option --id (or --city-en in Latin letters, to make one)",
+        ),
     ],
 )
 def test_missing_option_in_a_script(
@@ -160,6 +164,8 @@ def test_small_city_cites_the_notice(runner: CliRunner) -> None:
     [
         (("--id", "Hangzhou 2027"), "--id: 'Hangzhou 2027' is not a scheme id"),
         (("--year", "twenty"), "--year: 'twenty' is not a whole number"),
+        (("--year", "27"), "--year: '27' is not a year (four digits, e.g. 2027)"),
+        (("--population-year", "-1"), "--population-year: '-1' is not a year"),
         (("--city", " "), "--city: the city's name is empty"),
     ],
 )

@@ -24,7 +24,7 @@ def _ask(
         return default
     from hukoucalc.errors import UsageError  # noqa: PLC0415
 
-    hint = " (or --city-en, to make one)" if option == "--id" else ""
+    hint = " (or --city-en in Latin letters, to make one)" if option == "--id" else ""
     raise UsageError(f"missing option {option}{hint}; in a terminal it is asked for")
 
 
@@ -35,6 +35,15 @@ def _number(text: str, option: str) -> int:
         return int(text.replace(",", "").replace("_", "").strip())
     except ValueError:
         raise UsageError(f"'{text}' is not a whole number", where=option) from None
+
+
+def _year(text: str, option: str) -> int:
+    from hukoucalc.errors import UsageError  # noqa: PLC0415
+
+    year = _number(text, option)
+    if not 1000 <= year <= 9999:
+        raise UsageError(f"'{text}' is not a year (four digits, e.g. 2027)", where=option)
+    return year
 
 
 @reports_errors
@@ -97,8 +106,8 @@ def new(
         "--population",
     )
     points_class(people)  # refuse a city under 3 million before asking more
-    round_ = _number(_ask(year, "--year", "Application round (year)", ask), "--year")
-    counted = _number(
+    round_ = _year(_ask(year, "--year", "Application round (year)", ask), "--year")
+    counted = _year(
         _ask(
             population_year,
             "--population-year",
