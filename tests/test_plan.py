@@ -265,6 +265,8 @@ def test_only_periods_open_at_the_cut_off_keep_running() -> None:
     [
         (["--target", "abc"], ExitCode.USAGE, "--target: 'abc' is not a number (e.g. 100.88)"),
         (["--target", "nan"], ExitCode.USAGE, "--target: 'nan' is not a number"),
+        (["--target", "1e400"], ExitCode.USAGE, "--target: '1e400' is not a number"),
+        (["--target", "-5"], ExitCode.USAGE, "--target: '-5' is below 0"),
         (["--until", "2024-02-30"], ExitCode.USAGE, "--until: '2024-02-30' is not a date"),
         (["--until", "2024/01/01"], ExitCode.USAGE, "--until: '2024/01/01' is not a date"),
         (

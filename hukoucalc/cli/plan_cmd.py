@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +14,7 @@ from hukoucalc.cli.common import print_json, reports_errors, stdout
 from hukoucalc.errors import UsageError
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_SIGNED = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 
 
 @reports_errors
@@ -71,12 +72,12 @@ def plan(
 
 
 def _target(text: str) -> Decimal:
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite():
+    """A score written as a plain decimal, 0 or more (``1e400`` and ``-5`` are refused)."""
+    if _SIGNED.fullmatch(text.strip()) is None:
         raise UsageError(f"--target: {text!r} is not a number (e.g. 100.88)")
+    value = Decimal(text.strip())
+    if value < 0:
+        raise UsageError(f"--target: {text!r} is below 0: give the score to reach, e.g. 100.88")
     return value
 
 
