@@ -6,17 +6,7 @@ Every construct is shown by a scheme in ``docs/examples/<construct>.toml`` with 
     {
       "title": "...",
       "applicant": { ... },                  the applicant record, as in an applicant file
-      "expected": {                          checked by tests/expect.py, as the scenarios are
-        "indicators": {"age": "20"},         points per indicator id (omitted = not checked)
-        "groups": {"innovation": "12"},      optional
-        "total": "32",
-        "eligible": true,                    optional
-        "gates": {"retirement": false},      optional
-        "floored": true,                     optional: whether [total] floor bit
-        "target": {"kind": "threshold", "score": "120", "gap": "3", "reached": false},
-                                             optional: the distance to the cut-off/threshold
-        "keys": {"medical_months": "96"}     optional: the values of the selection keys
-      }
+      "expected": { ... }                    as the scenarios' (its keys: tests/expect.py)
     }
 
 or, for a record the scheme must refuse, ``{"title", "applicant", "rejected": "<text of the

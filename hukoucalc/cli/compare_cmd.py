@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -50,23 +51,19 @@ def compare(
 
     Example: hukoucalc compare pool.csv -s beijing-2020 -s my-draft.toml --report report.html
     """  # noqa: E501 (Click shows the first paragraph as the summary: keep it on one line)
-    from hukoucalc.compare.job import compare_file, write_outputs  # noqa: PLC0415
+    from hukoucalc.compare.job import compare, write_outputs  # noqa: PLC0415
+    from hukoucalc.compare.pool import rank_pool  # noqa: PLC0415
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
 
     loaded = [load_scheme(ref) for ref in scheme]
     console = stderr()
-    if console.is_terminal and not as_json:
-        with console.status("reading") as status:
-            result = compare_file(
-                applicants,
-                loaded,
-                quota=quota,
-                encoding=encoding,
-                strict=strict,
-                progress=lambda stage: status.update(f"{stage} {applicants} …"),
-            )
-    else:
-        result = compare_file(applicants, loaded, quota=quota, encoding=encoding, strict=strict)
+    show = console.is_terminal and not as_json
+    with console.status("reading") if show else nullcontext() as status:
+        progress = (lambda stage: status.update(f"{stage} {applicants} …")) if status else None
+        pool = rank_pool(
+            applicants, loaded, quota=quota, encoding=encoding, strict=strict, progress=progress
+        )
+    result = compare(pool)
     write_outputs(result, movers=movers, errors=errors, report=report)
     if errors is None and result.errors.height:
         stderr().print(

@@ -15,11 +15,10 @@ from hukoucalc import __version__
 from hukoucalc.batch.write import neutralise, write_atomically
 from hukoucalc.compare.composition import Dimension, composition
 from hukoucalc.compare.movers import Movers, applicant_ids, movers
-from hukoucalc.compare.pool import Progress, rank_pool
+from hukoucalc.compare.pool import Pool
 from hukoucalc.compare.stats import SchemeStats, scheme_stats
 from hukoucalc.errors import OutputError
 from hukoucalc.scheme.diff import SchemeDiff, diff_schemes
-from hukoucalc.scheme.load import LoadedScheme
 
 
 class Comparison(BaseModel):
@@ -50,19 +49,8 @@ class CompareResult:
     errors: pl.DataFrame  # row, column, value, reason
 
 
-def compare_file(
-    path: Path,
-    schemes: list[LoadedScheme],
-    *,
-    quota: int | None = None,
-    encoding: str | None = None,
-    strict: bool = False,
-    progress: Progress | None = None,
-) -> CompareResult:
-    """Rank ``path`` under every scheme and compare each with the first."""
-    pool = rank_pool(
-        path, schemes, quota=quota, encoding=encoding, strict=strict, progress=progress
-    )
+def compare(pool: Pool) -> CompareResult:
+    """Compare each scheme of a ranked pool (:func:`.pool.rank_pool`) with the first."""
     base, others = pool.ranked[0], pool.ranked[1:]
     id_field = next((n for n, s in pool.fields.items() if s.type == "id_number"), None)
     ids = applicant_ids(base.typed, id_field)
@@ -70,10 +58,10 @@ def compare_file(
     header = {c.strip().lstrip("\ufeff") for c in pool.raw.columns}
     comparison = Comparison(
         hukoucalc=__version__,
-        input={"path": str(path), "sha256": pool.raw.sha256, "encoding": pool.raw.encoding},
+        input={"path": str(pool.path), "sha256": pool.raw.sha256, "encoding": pool.raw.encoding},
         rows=pool.raw.frame.height,
         invalid=pool.invalid,
-        quota=quota,
+        quota=pool.quota,
         baseline=base.loaded.id,
         schemes=[scheme_stats(r) for r in pool.ranked],
         movers=[summary for summary, _ in moved],

@@ -42,6 +42,8 @@ class Ranked:
 
 @dataclass
 class Pool:
+    path: Path
+    quota: int | None  # the quota given to every scheme, if any
     raw: RawBatch
     errors: pl.DataFrame  # row, column, value, reason
     invalid: int
@@ -104,7 +106,15 @@ def rank_pool(
         chosen = select(scored.frame, loaded.scheme.selection, comp.unit, quota=quota)
         ranked.append(Ranked(loaded=loaded, compiled=comp, typed=frame, chosen=chosen))
     errors_out = errors_found.rename({ROW: "row"}).with_columns(pl.col("value").fill_null(""))
-    return Pool(raw=raw, errors=errors_out, invalid=bad_rows.height, fields=union, ranked=ranked)
+    return Pool(
+        path=path,
+        quota=quota,
+        raw=raw,
+        errors=errors_out,
+        invalid=bad_rows.height,
+        fields=union,
+        ranked=ranked,
+    )
 
 
 def _union(schemes: list[Scheme]) -> tuple[dict[str, FieldSpec], list[list[str]]]:
