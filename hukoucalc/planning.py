@@ -207,14 +207,7 @@ def make_plan(
     return Plan(
         schema_version=SCHEMA_VERSION,
         hukoucalc=__version__,
-        scheme=SchemeRef(
-            id=loaded.id,
-            title=scheme.scheme.title,
-            city=scheme.scheme.city,
-            year=year,
-            sha256=loaded.sha256,
-            origin=loaded.origin,
-        ),
+        scheme=SchemeRef.of(loaded),
         applicant=applicant,
         target=goal,
         as_of=as_of,

@@ -79,6 +79,19 @@ class SchemeRef(BaseModel):
     sha256: str
     origin: str
 
+    @classmethod
+    def of(cls, loaded: LoadedScheme) -> SchemeRef:
+        """Which scheme a result is under, as the ``score`` and ``plan`` documents name it."""
+        meta = loaded.scheme.scheme
+        return cls(
+            id=loaded.id,
+            title=meta.title,
+            city=meta.city,
+            year=meta.year,
+            sha256=loaded.sha256,
+            origin=loaded.origin,
+        )
+
 
 class Scorecard(BaseModel):
     hukoucalc: str
@@ -172,14 +185,7 @@ def score_record(loaded: LoadedScheme, record: dict[str, Any], *, applicant: str
     total = pts(ev.total)
     return Scorecard(
         hukoucalc=__version__,
-        scheme=SchemeRef(
-            id=loaded.id,
-            title=scheme.scheme.title,
-            city=scheme.scheme.city,
-            year=scheme.scheme.year,
-            sha256=loaded.sha256,
-            origin=loaded.origin,
-        ),
+        scheme=SchemeRef.of(loaded),
         applicant=applicant,
         indicators=indicators,
         groups=groups,

@@ -8,12 +8,10 @@ from fractions import Fraction
 
 from rich.console import Console
 from rich.markup import escape
-from rich.panel import Panel
 from rich.table import Table
-from rich.text import Text
 
 from hukoucalc.planning import Plan, PlanTarget
-from hukoucalc.render.score import fixed
+from hukoucalc.render.score import fixed, heading
 
 BAR = 40
 SHOWN_SUGGESTIONS = 10
@@ -21,12 +19,7 @@ SHOWN_SUGGESTIONS = 10
 
 def render_plan(plan: Plan, console: Console) -> None:
     places = plan.places
-    head = Text.assemble(
-        (plan.scheme.title, "bold"),
-        f"\nscheme {plan.scheme.id} · sha256 {plan.scheme.sha256[:12]}",
-        f" · applicant {plan.applicant}",
-    )
-    console.print(Panel(head, expand=False))
+    console.print(heading(plan.scheme, plan.applicant))
     target = fixed(plan.target.score, places)
     console.print(
         f"Target {target} ({target_kind(plan.target)}). Projected as if every period open at "

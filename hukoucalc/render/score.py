@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from hukoucalc.scorecard import Scorecard, Target
+from hukoucalc.scorecard import SchemeRef, Scorecard, Target
 
 
 def fixed(value: str, places: int) -> str:
@@ -20,14 +20,19 @@ def fixed(value: str, places: int) -> str:
     return f"{Decimal(value):.{places}f}"
 
 
+def heading(scheme: SchemeRef, applicant: str) -> Panel:
+    """The scheme's title, id and hash, and the applicant, boxed: the top of a card or plan."""
+    head = Text.assemble(
+        (scheme.title, "bold"),
+        f"\nscheme {scheme.id} · sha256 {scheme.sha256[:12]}",
+        f" · applicant {applicant}",
+    )
+    return Panel(head, expand=False)
+
+
 def render_scorecard(card: Scorecard, console: Console) -> None:
     places = card.places
-    head = Text.assemble(
-        (card.scheme.title, "bold"),
-        f"\nscheme {card.scheme.id} · sha256 {card.scheme.sha256[:12]}",
-        f" · applicant {card.applicant}",
-    )
-    console.print(Panel(head, expand=False))
+    console.print(heading(card.scheme, card.applicant))
     console.print(_points_table(card))
     if card.gates:
         console.print(_gates_table(card))
