@@ -31,6 +31,7 @@ from pydantic import (
 from hukoucalc import idnumber, periods
 from hukoucalc.errors import ApplicantError, InputFileError
 from hukoucalc.scheme.model import AgeMeasure, FieldSpec, Scheme
+from hukoucalc.textfile import read_text
 
 META_KEYS = ("scheme", "comment")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -195,12 +196,7 @@ def _build_model(scheme: Scheme) -> type[_ApplicantBase]:
 
 def read_json(path: Path) -> dict[str, Any]:
     """A JSON object from a file, decimals read exactly; InputFileError otherwise."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputFileError("no such file", where=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"cannot read: {exc}", where=str(path)) from None
+    text = read_text(path, encoding="utf-8-sig")
     try:
         data = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:

@@ -514,3 +514,18 @@ def test_shanghai_example_passes_the_standard_score(runner: CliRunner) -> None:
         "-3",
         True,
     )
+
+
+@pytest.mark.parametrize("command", [["score"], ["plan"], ["scheme", "validate"]])
+def test_a_folder_given_as_a_file_is_named(
+    runner: CliRunner, tmp_path: Path, command: list[str]
+) -> None:
+    result = run(runner, *command, tmp_path)
+    assert_error(result, ExitCode.INPUT_FILE, str(tmp_path), "folder")
+
+
+def test_an_applicant_not_in_utf8_is_named(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "gbk.json"
+    path.write_bytes('{"name": "张三"}'.encode("gbk"))
+    result = run(runner, "score", path)
+    assert_error(result, ExitCode.INPUT_FILE, str(path), "not UTF-8 text", "save it as UTF-8")

@@ -16,6 +16,7 @@ from hukoucalc.engine.units import format_decimal
 from hukoucalc.errors import InputFileError, SchemeError
 from hukoucalc.scheme.checks import problems
 from hukoucalc.scheme.model import Scheme
+from hukoucalc.textfile import read_text
 
 DEFAULT_SCHEME = "beijing-2020"
 
@@ -73,10 +74,7 @@ def load_scheme(ref: str) -> LoadedScheme:
 
 def read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """The TOML data of a scheme file, with its ``extends`` base merged underneath."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"cannot read: {exc}", where=str(path)) from None
+    text = read_text(path)
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:

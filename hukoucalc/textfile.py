@@ -1,0 +1,25 @@
+"""Reading a small text input file (a scheme, an applicant) with one clear message per failure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hukoucalc.errors import InputFileError
+
+
+def read_text(path: Path, *, encoding: str = "utf-8") -> str:
+    """The file's text; InputFileError naming the file and what is wrong with it otherwise."""
+    try:
+        return path.read_text(encoding=encoding)
+    except FileNotFoundError:
+        raise InputFileError("no such file", where=str(path)) from None
+    except IsADirectoryError:
+        raise InputFileError("this is a folder; give a file", where=str(path)) from None
+    except PermissionError:
+        raise InputFileError("permission denied: cannot read it", where=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputFileError(
+            f"not UTF-8 text (byte {exc.start}); save it as UTF-8", where=str(path)
+        ) from None
+    except OSError as exc:
+        raise InputFileError(f"cannot read: {exc.strerror or exc}", where=str(path)) from None
