@@ -178,9 +178,10 @@ def test_terminal_tables(runner: CliRunner) -> None:
 
 
 def test_movers_file(runner: CliRunner, tmp_path: Path) -> None:
-    out = tmp_path / "movers.csv"
+    out = tmp_path / "[draft] movers.csv"  # brackets are not Rich markup in the footer
     result = run(runner, "compare", POOL, "-s", A, "-s", B, "--movers", out)
     assert result.exit_code == 0, result.stderr
+    assert f"movers written to {out}" in flat(result.stdout)
     rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
     assert rows == [
         ["id", "scheme", "direction", "baseline_rank", "new_rank"],

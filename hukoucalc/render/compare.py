@@ -14,6 +14,7 @@ from hukoucalc.compare.composition import Dimension
 from hukoucalc.compare.job import Comparison
 from hukoucalc.compare.stats import Line, SchemeStats, half_up
 from hukoucalc.render.diff import render_diff
+from hukoucalc.render.rank import footer
 
 SHOWN_IDS = 3
 SHOWN_DIMENSIONS = 4  # composition tables in the terminal (all of them in --json and --report)
@@ -55,13 +56,11 @@ def render_comparison(doc: Comparison, console: Console) -> None:
     _lines(doc, ids, console)
     _composition(doc, ids, console)
     _diffs(doc, console)
-    console.print(
-        f"[dim]{doc.rows:,} rows read, {doc.invalid:,} invalid (left out under every scheme) · "
-        f"input sha256 {doc.input['sha256'][:12]} ({doc.input['encoding']})[/]"
+    provenance = (
+        f"{doc.rows:,} rows read, {doc.invalid:,} invalid (left out under every scheme) · "
+        f"input sha256 {doc.input['sha256'][:12]} ({doc.input['encoding']})"
     )
-    for what, path in (("movers", doc.movers_file), ("report", doc.report)):
-        if path:
-            console.print(f"{what} written to {path}")
+    footer(console, provenance, [("movers", doc.movers_file), ("report", doc.report)])
 
 
 def _table(title: str, first: str, ids: list[str]) -> Table:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from hukoucalc.ranking import RankSummary
@@ -45,10 +46,17 @@ def render_summary(summary: RankSummary, console: Console) -> None:
             mark = " ◀ cut-off" if b.cutoff else ""
             hist.add_row(f"{b.low}–<{b.high}", f"{b.count:,}", f"{bar}[bold]{mark}[/]")
         console.print(hist)
-    console.print(
-        f"[dim]scheme sha256 {summary.scheme['sha256'][:12]} · input sha256 "
-        f"{summary.input['sha256'][:12]} ({summary.input['encoding']})[/]"
+    provenance = (
+        f"scheme sha256 {summary.scheme['sha256'][:12]} · input sha256 "
+        f"{summary.input['sha256'][:12]} ({summary.input['encoding']})"
     )
-    for what, path in (("ranked list", summary.output), ("bad rows", summary.errors)):
+    footer(console, provenance, [("ranked list", summary.output), ("bad rows", summary.errors)])
+
+
+def footer(console: Console, provenance: str, outputs: list[tuple[str, str | None]]) -> None:
+    """The end of a batch command's output: where the figures come from (dim), then each file
+    written."""
+    console.print(f"[dim]{escape(provenance)}[/]")
+    for what, path in outputs:
         if path:
-            console.print(f"{what} written to {path}")
+            console.print(f"{what} written to {escape(path)}")
