@@ -529,3 +529,13 @@ def test_an_applicant_not_in_utf8_is_named(runner: CliRunner, tmp_path: Path) ->
     path.write_bytes('{"name": "张三"}'.encode("gbk"))
     result = run(runner, "score", path)
     assert_error(result, ExitCode.INPUT_FILE, str(path), "not UTF-8 text", "save it as UTF-8")
+
+
+def test_scheme_show_carries_doubts_notes_and_placeholders(runner: CliRunner) -> None:
+    """Where a number is doubtful or a placeholder, `scheme show` says so beside it."""
+    out = flat(run(runner, "scheme", "show", "shenzhen-2020").stdout)
+    assert "[V-3P]" in out  # each line's confidence tag
+    assert "PLACEHOLDER" in out  # the quota's note
+    shanghai = flat(run(runner, "scheme", "show", "shanghai-2015").stdout)
+    assert "[MEM]" in shanghai
+    assert "Highest item only, at most 110." in shanghai  # an indicator's note

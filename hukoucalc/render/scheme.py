@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from hukoucalc.describe import condition_text, rule_text, value_text
 from hukoucalc.engine.units import format_decimal
 from hukoucalc.scheme.load import LoadedScheme
+from hukoucalc.scheme.model import Scheme
 
 
 def render_list(loaded: list[LoadedScheme], console: Console) -> None:
@@ -22,6 +24,45 @@ def render_list(loaded: list[LoadedScheme], console: Console) -> None:
     console.print(table)
 
 
+def _provenance(source: str, tag: str | None, note: str | None) -> Text:
+    """A line's source, its confidence tag (anything short of official flagged) and its note."""
+    text = Text(source, style="dim")
+    if tag:
+        text.append(f"  [{tag}]", style="yellow" if tag in ("V-3P", "MEM") else "green")
+    if note:
+        text.append(f"\n{note}")
+    return text
+
+
+def _name(id_: str, label: str, extra: str = "") -> str:
+    return f"{label}\n[dim]{id_}{extra}[/]"
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=True)
+    for i, column in enumerate(columns):
+        table.add_column(column, overflow="fold", ratio=(2 if i == len(columns) - 1 else 1))
+    return table
+
+
+def _groups_and_gates(s: Scheme, console: Console) -> None:
+    if s.groups:
+        groups = _table("Groups", "group", "combine", "source, note")
+        for g in s.groups:
+            how = g.combine + (f", cap {value_text(g.cap)}" if g.cap is not None else "")
+            groups.add_row(_name(g.id, g.label), how, _provenance(g.source, None, g.note))
+        console.print(groups)
+    if s.gates:
+        gates = _table("Eligibility gates", "gate", "requires", "source, confidence, note")
+        for gate in s.gates:
+            gates.add_row(
+                _name(gate.id, gate.label, f" · {gate.kind}"),
+                condition_text(gate.require),
+                _provenance(gate.source, gate.confidence, gate.note),
+            )
+        console.print(gates)
+
+
 def render_scheme(loaded: LoadedScheme, console: Console) -> None:
     s = loaded.scheme
     meta = s.scheme
@@ -29,7 +70,8 @@ def render_scheme(loaded: LoadedScheme, console: Console) -> None:
     console.print(f"{meta.city} · round {meta.year} · from {loaded.origin}")
     if meta.urban_population is not None:
         pop = meta.urban_population
-        console.print(f"urban population {pop.value:,} ({pop.year}, {pop.source})")
+        line = f"urban population {pop.value:,} ({pop.year}, {pop.source})"
+        console.print(line + (f" — {pop.note}" if pop.note else ""))
     if meta.confidence:
         console.print(f"[yellow]doubts:[/] {meta.confidence}")
     dates = Table(title="Dates", title_justify="left")
@@ -39,9 +81,7 @@ def render_scheme(loaded: LoadedScheme, console: Console) -> None:
         dates.add_row(name, str(day))
     console.print(dates)
 
-    ind = Table(title="Indicators", title_justify="left")
-    for column in ("id", "label", "rule", "cap / floor", "group", "source"):
-        ind.add_column(column, overflow="fold")
+    ind = _table("Indicators", "indicator", "rule", "source, confidence, note")
     for i in s.indicators:
         rules = "\n".join(
             (f"{p.label}: " if i.parts else "")
@@ -51,23 +91,19 @@ def render_scheme(loaded: LoadedScheme, console: Console) -> None:
         )
         if i.when is not None:
             rules += f"\nonly if {condition_text(i.when)}"
-        bounds = " / ".join(x for x in (value_text(i.cap), value_text(i.floor)) if x)
-        ind.add_row(i.id, i.label, rules, bounds, i.group or "", i.source)
+        for word, bound in (("cap", i.cap), ("floor", i.floor)):
+            if bound is not None:
+                rules += f"\n{word} {value_text(bound)}"
+        if i.round is not None:
+            rules += f"\nround {i.round.places} {i.round.mode}"
+        group = f" · group {i.group}" if i.group else ""
+        ind.add_row(
+            _name(i.id, i.label, f" · {i.category}{group}"),
+            rules,
+            _provenance(i.source, i.confidence, i.note),
+        )
     console.print(ind)
-    if s.groups:
-        groups = Table(title="Groups", title_justify="left")
-        for column in ("id", "label", "combine", "cap", "source"):
-            groups.add_column(column, overflow="fold")
-        for g in s.groups:
-            groups.add_row(g.id, g.label, g.combine, value_text(g.cap), g.source)
-        console.print(groups)
-    if s.gates:
-        gates = Table(title="Eligibility gates", title_justify="left")
-        for column in ("id", "label", "requires", "kind", "source"):
-            gates.add_column(column, overflow="fold")
-        for gate in s.gates:
-            gates.add_row(gate.id, gate.label, condition_text(gate.require), gate.kind, gate.source)
-        console.print(gates)
+    _groups_and_gates(s, console)
     sel = s.selection
     line = f"[bold]Selection[/]: {sel.mode}"
     if sel.quota is not None:
@@ -77,9 +113,12 @@ def render_scheme(loaded: LoadedScheme, console: Console) -> None:
     if sel.keys:
         line += ", then by " + ", ".join(f"{k.measure} ({k.order})" for k in sel.keys)
     console.print(line + f"  [dim]{sel.source}[/]")
+    if sel.note:
+        console.print(Text(sel.note))
     if s.total.floor is not None:
         console.print(f"Total floored at {format_decimal(s.total.floor)}")
     for cut in sorted(s.cutoffs, key=lambda c: c.year):
         admitted = f", {cut.admitted:,} admitted" if cut.admitted else ""
         where = f"[dim]{cut.source} {cut.tag or ''}[/]"
-        console.print(f"Cut-off {cut.year}: {format_decimal(cut.score)}{admitted} {where}")
+        note = f" — {cut.note}" if cut.note else ""
+        console.print(f"Cut-off {cut.year}: {format_decimal(cut.score)}{admitted} {where}{note}")

@@ -96,6 +96,7 @@ class Cutoff(_Strict):
     applicants: int | None = None
     source: str
     tag: Confidence | None = None
+    note: str | None = None
 
 
 # -- applicant fields ----------------------------------------------------------------------------
