@@ -27,6 +27,7 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _RANGE = Layout("9999-99..9999-99", 8)
 _PART = 17  # a range and its ";"
 _ID = Layout("99999999999999999?", 2)
+_DATE = Layout("9999-99-99", 2)
 
 
 @dataclass
@@ -69,27 +70,36 @@ def _id_number(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
     remainder = total % 11  # the check character is "10X98765432"[remainder]
     expected = pl.when(remainder == 2).then(ord("X")).otherwise(48 + (12 - remainder) % 11)
     check = _ID.byte(words, 17) == expected
-    year, month, day = _ID.number(words, 6, 4), _ID.number(words, 10, 2), _ID.number(words, 12, 2)
-    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-    days = (
-        pl.when(month == 2)
-        .then(28 + leap.cast(pl.Int64))
-        .when(month.is_in([4, 6, 9, 11]))
-        .then(30)
-        .otherwise(31)
-    )
-    real = (month >= 1) & (month <= 12) & (day >= 1) & (day <= days) & (year >= 1800)
-    year, month, day = (pl.when(real).then(x).otherwise(1) for x in (year, month, day))
-    born = pl.when(real).then(pl.date(year, month, day))
-    checks = _ID.matches(words) & check & real
-    stage2 = [born.alias(f"{name}#born"), checks.alias(f"~{name}#ok")]
-    ok = pl.col(f"~{name}#ok") & (pl.col(f"{name}#born") <= pl.lit(dt.date.today()))
-    value = pl.when(cell != "").then(cell)
+    parts = (_ID.number(words, at, n) for at, n in ((6, 4), (10, 2), (12, 2)))
+    stages, real, born = _calendar(f"~{name}#", *parts)
+    checks = (_ID.matches(words) & check).alias(f"~{name}#ok")
+    ok = pl.col(f"~{name}#ok") & real & (born <= pl.lit(dt.date.today()))
+    missing = pl.lit(False) if spec.required else cell.is_null()  # "" goes to the exact parser
     return Fast(
-        [value.alias(name), pl.col(f"{name}#born")],
-        ok.fill_null(False) | _missing_ok(cell, spec),
-        [stage, stage2],
+        [cell.alias(name), born.alias(f"{name}#born")],
+        ok.fill_null(False) | missing,
+        [stage, [checks, *stages[0]], stages[1]],
     )
+
+
+def _calendar(
+    prefix: str, year: pl.Expr, month: pl.Expr, day: pl.Expr
+) -> tuple[list[list[pl.Expr]], pl.Expr, pl.Expr]:
+    """Stages computing whether year-month-day is a real date from 1800 on, and that date (days
+    since 1970-01-01 by H. Hinnant's days-from-civil, in exact integers): (stages, real, date)."""
+    numbers, (y, m, d) = _staged(prefix, [year, month, day])
+    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
+    last = pl.when(m == 2).then(28 + leap.cast(pl.Int32)).when(m.is_in([4, 6, 9, 11]))
+    real = (m >= 1) & (m <= 12) & (d >= 1) & (d <= last.then(30).otherwise(31)) & (y >= 1800)
+    shifted = y - (m <= 2).cast(pl.Int32)  # years from March: the leap day comes last
+    era = shifted // 400
+    of_era = shifted - era * 400
+    of_year = (153 * ((m + 9) % 12) + 2) // 5 + d - 1
+    of_era_days = of_era * 365 + of_era // 4 - of_era // 100 + of_year
+    days = era * 146097 + of_era_days - 719468
+    stage, (ok, date) = _staged(prefix + "d", [real, days])
+    value = pl.when(ok).then(date).cast(pl.Int32).cast(pl.Date)
+    return [numbers, stage], ok, value
 
 
 def _text(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
@@ -102,9 +112,12 @@ def _text(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
 
 
 def _date(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
-    value = cell.str.to_date("%Y-%m-%d", strict=False)
-    ok = value.is_not_null() & cell.str.contains(DATE_FORMAT)
-    return Fast([value.alias(name)], ok | _missing_ok(cell, spec))
+    """YYYY-MM-DD from 1800 on, read as five 16-bit words."""
+    stage, words = _staged(f"~{name}#w", _DATE.words(cell))
+    parts = (_DATE.number(words, at, n) for at, n in ((0, 4), (5, 2), (8, 2)))
+    stages, real, value = _calendar(f"~{name}#", *parts)
+    ok = (_DATE.matches(words) & real).fill_null(False)
+    return Fast([value.alias(name)], ok | _missing_ok(cell, spec), [stage, *stages])
 
 
 def _enum(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
@@ -161,15 +174,19 @@ def _periods(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
         words, refs = _staged(f"{tmp}{k}w", _RANGE.words(part))
         stage1 += words
         parts.append(refs)
-    stage2: list[pl.Expr] = []
+    stage2: list[pl.Expr] = []  # year and month of start and end, and the shape
+    stage3: list[pl.Expr] = []  # month ordinals, and whether the period is good
     for k, words in enumerate(parts):
-        start = _RANGE.number(words, 0, 4) * 12 + _RANGE.number(words, 5, 2) - 1
-        end = _RANGE.number(words, 9, 4) * 12 + _RANGE.number(words, 14, 2) - 1
-        months = [_RANGE.number(words, at, 2) for at in (5, 14)]
-        good = _RANGE.matches(words) & (end >= start)
-        for month in months:
+        numbers, (y0, m0, y1, m1) = _staged(
+            f"{tmp}{k}n",
+            [_RANGE.number(words, at, n) for at, n in ((0, 4), (5, 2), (9, 4), (14, 2))],
+        )
+        stage2 += [*numbers, _RANGE.matches(words).alias(f"{tmp}{k}m")]
+        start, end = y0 * 12 + m0 - 1, y1 * 12 + m1 - 1
+        good = pl.col(f"{tmp}{k}m") & (end >= start)
+        for month in (m0, m1):
             good = good & (month >= 1) & (month <= 12)
-        stage2 += [start.alias(f"{tmp}s{k}"), end.alias(f"{tmp}e{k}"), good.alias(f"{tmp}g{k}")]
+        stage3 += [start.alias(f"{tmp}s{k}"), end.alias(f"{tmp}e{k}"), good.alias(f"{tmp}g{k}")]
     ok: pl.Expr = pl.lit(True) if width <= 1 else (size + 1) % _PART == 0
     if width > 1:
         ok = ok & (cell.str.count_matches(";", literal=True) == (size + 1) // _PART - 1)
@@ -191,7 +208,7 @@ def _periods(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
         typed.append(
             pl.when(present).then(end).otherwise(EMPTY_END).cast(pl.Int32).alias(end_col(name, k))
         )
-    return Fast(typed, ok.fill_null(False) | _missing_ok(cell, spec), [stage1, stage2])
+    return Fast(typed, ok.fill_null(False) | _missing_ok(cell, spec), [stage1, stage2, stage3])
 
 
 FAST: dict[str, Callable[[str, FieldSpec, pl.Expr, int], Fast]] = {

@@ -70,13 +70,13 @@ class Layout:
 
     def number(self, words: list[pl.Expr], start: int, size: int) -> pl.Expr:
         """The decimal number written at ``start``, ``size`` digits long (at most 4: it stays
-        in the word's type), as Int64."""
+        in the word's type), as Int32."""
         if not 0 < size <= 4:
             raise ValueError("1 to 4 digits")
         total = self.digit(words, start)
         for position in range(start + 1, start + size):
             total = total * self._lit(10) + self.digit(words, position)
-        return total.cast(pl.Int64)
+        return total.cast(pl.Int32)
 
     def _lit(self, value: int) -> pl.Expr:
         return pl.lit(value, dtype=self.dtype)

@@ -37,6 +37,10 @@ class Selected:
 def competition_rank(frame: pl.DataFrame, keys: list[tuple[str, bool]], pool: str) -> pl.Series:
     """Competition ranks over rows where ``pool`` is true (null elsewhere), by ``keys``
     (column, descending), in the frame's own row order."""
+    if len(keys) == 1 and frame[keys[0][0]].null_count() == 0:
+        key, down = keys[0]  # polars' own "min" rank is the competition rank
+        values = frame.select(pl.when(pl.col(pool)).then(pl.col(key)))
+        return values.to_series().rank("min", descending=down).cast(pl.Int64).alias(RANK)
     index = "__idx"
     ranked = (
         frame.with_row_index(index)
