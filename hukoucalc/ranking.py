@@ -87,12 +87,13 @@ def rank_file(
         type_batch(raw.frame, scheme), scheme.fields, path, strict=strict
     )
     valid = typed.frame
+    text = [n for n, spec in scheme.fields.items() if spec.type in ("id_number", "text", "enum")]
+    cells = valid.select(ROW, *text).with_columns(_content(raw.frame, valid, scheme.fields))
+    rows, raw.frame = raw.frame.height, raw.frame.clear()  # the text cells are not needed again
     step("scoring")
     scored = score_batch(typed, compiled)
     step("ranking")
     chosen = select(scored.frame, scheme.selection, compiled.unit, quota=quota)
-    text = [n for n, spec in scheme.fields.items() if spec.type in ("id_number", "text", "enum")]
-    cells = valid.select(ROW, *text).with_columns(_content(raw.frame, valid, scheme.fields))
     ranked = _publishable(chosen.frame, cells, loaded, compiled.unit, compiled.places)
     frame = chosen.frame
     eligible = int(frame["eligible"].sum())
@@ -101,7 +102,7 @@ def rank_file(
         scheme={"id": loaded.id, "sha256": loaded.sha256, "origin": loaded.origin},
         input={"path": str(path), "sha256": raw.sha256, "encoding": raw.encoding},
         selection=scheme.selection.mode,
-        rows=raw.frame.height,
+        rows=rows,
         invalid=bad_rows.height,
         ineligible=frame.height - eligible,
         eligible=eligible,
