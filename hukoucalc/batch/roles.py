@@ -15,6 +15,8 @@ from hukoucalc.scheme.model import Condition, Scheme
 class Roles:
     records: frozenset[str]
     """bool fields a gate requires to be false: a record that disqualifies (一票否决, crime)"""
+    holdings: frozenset[str]
+    """bool fields a gate requires to be true: something most applicants have (a permit, a job)"""
     extras: frozenset[str]
     """fields that only ``bonus`` indicators read: something only a few applicants have"""
 
@@ -23,24 +25,29 @@ def field_roles(schemes: list[Scheme]) -> Roles:
     """The roles of the fields of one or more schemes (a field has a role in none of them when
     another scheme reads it otherwise)."""
     records: set[str] = set()
+    holdings: set[str] = set()
     bonus: set[str] = set()
     other: set[str] = set()
     for scheme in schemes:
         bools = {name for name, spec in scheme.fields.items() if spec.type == "bool"}
         for gate in scheme.gates:
-            records |= set(_required_false(gate.require)) & bools
+            records |= set(_required(gate.require, False)) & bools
+            holdings |= set(_required(gate.require, True)) & bools
         for indicator in scheme.indicators:
             read = bonus if indicator.category == "bonus" else other
             for part in indicator.all_parts():
                 read.update(input_fields(scheme, part.measure, part.rule))
-    return Roles(frozenset(records), frozenset(bonus - other - records))
+    return Roles(
+        frozenset(records), frozenset(holdings - records), frozenset(bonus - other - records)
+    )
 
 
-def _required_false(c: Condition) -> Iterator[str]:
-    """Bool fields the condition can only hold without: ``is = false``, ``not { is = true }``."""
-    if c.field is not None and c.is_ is False:
+def _required(c: Condition, value: bool) -> Iterator[str]:
+    """Bool fields the condition can only hold with that value: ``is = value``,
+    ``not { is = not value }``, in any ``all``."""
+    if c.field is not None and c.is_ is value:
         yield c.field
-    if c.not_ is not None and c.not_.field is not None and c.not_.is_ is True:
+    if c.not_ is not None and c.not_.field is not None and c.not_.is_ is (not value):
         yield c.not_.field
     for inner in c.all or []:
-        yield from _required_false(inner)
+        yield from _required(inner, value)

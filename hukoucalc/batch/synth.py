@@ -53,8 +53,12 @@ class _Pool:
 
     def bool_chance(self, name: str) -> float:
         """How often a bool field is true when its name says nothing: rarely for a record that
-        disqualifies, seldom for a bonus, else 12%."""
-        return 0.01 if name in self.roles.records else 0.03 if name in self.roles.extras else 0.12
+        disqualifies, mostly for what a gate requires, seldom for a bonus, else 12%."""
+        if name in self.roles.records:
+            return 0.01
+        if name in self.roles.holdings:
+            return 0.9
+        return 0.03 if name in self.roles.extras else 0.12
 
     @staticmethod
     def month_text(months: np.ndarray) -> pl.Expr:
@@ -115,6 +119,8 @@ class _Pool:
             "pension_insurance": lambda: self.insured_like(0, 0),
             "medical_insurance": lambda: self.insured_like(24, 6),
             "unemployment_insurance": lambda: self.insured_like(6, 24),
+            "injury_insurance": lambda: self.insured_like(0, 6),
+            "maternity_insurance": lambda: self.insured_like(6, 12),
             "residence_permit_periods": lambda: self.insured_like(12, 36),
         }
         if name in special:
