@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from io import StringIO
 from pathlib import Path
 
@@ -18,6 +19,13 @@ EXAMPLES = ROOT / "examples"
 def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
     """Commands run from the repository root with relative paths, as a user types them."""
     monkeypatch.chdir(ROOT)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_scheme_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The scheme cache (hukoucalc/scheme/cache.py) of the test session: never the user's."""
+    os.environ["HUKOUCALC_CACHE"] = str(tmp_path_factory.mktemp("scheme-cache"))
+    os.environ.pop("HUKOUCALC_NO_CACHE", None)
 
 
 @pytest.fixture

@@ -6,11 +6,12 @@ import datetime as dt
 import hashlib
 import json
 import tomllib
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from hukoucalc.engine.units import format_decimal
 from hukoucalc.errors import InputFileError, SchemeError
@@ -21,10 +22,9 @@ from hukoucalc.textfile import read_text
 DEFAULT_SCHEME = "beijing-2020"
 
 
-class LoadedScheme(BaseModel):
+@dataclass(frozen=True)
+class LoadedScheme:
     """A validated scheme with where it came from and its content hash (an audit trail)."""
-
-    model_config = ConfigDict(frozen=True)
 
     scheme: Scheme
     origin: str
@@ -68,8 +68,17 @@ def resolve(ref: str) -> Path:
 
 def load_scheme(ref: str) -> LoadedScheme:
     """Load, validate and cross-check a scheme; raise SchemeError naming file and key."""
+    from hukoucalc.scheme import cache  # noqa: PLC0415 (cycle)
+
     path = resolve(ref)
-    return scheme_from_data(read_raw(path), origin=str(path))
+    data = read_raw(path)
+    entry = cache.key(_canonical_json(data))
+    hit = cache.get(entry)
+    if hit is not None:
+        return LoadedScheme(scheme=hit[0], origin=str(path), sha256=hit[1])
+    loaded = scheme_from_data(data, origin=str(path))
+    cache.put(entry, loaded.scheme, loaded.sha256)
+    return loaded
 
 
 def read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
@@ -119,13 +128,12 @@ def scheme_from_data(data: dict[str, Any], *, origin: str) -> LoadedScheme:
 
 def content_hash(scheme: Scheme) -> str:
     """SHA-256 of the scheme's canonical JSON: same content, same hash, whatever the layout."""
-    canonical = json.dumps(
-        plain_data(scheme.model_dump(mode="python", by_alias=True, exclude_none=True)),
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    canonical = _canonical_json(scheme.model_dump(mode="python", by_alias=True, exclude_none=True))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _canonical_json(data: Any) -> str:
+    return json.dumps(plain_data(data), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def plain_data(value: Any) -> Any:
