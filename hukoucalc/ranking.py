@@ -30,6 +30,7 @@ from hukoucalc.scheme.model import FieldSpec
 Progress = Callable[[str], None]
 CONTENT = "__content"
 PLACE = "__place"
+TEXT = ("id_number", "name", "reason", "registration")  # neutralised in CSV (spreadsheets)
 
 
 class Bin(BaseModel):
@@ -66,6 +67,7 @@ class RankResult:
     summary: RankSummary
     ranked: pl.DataFrame  # the publishable list, as text cells
     errors: pl.DataFrame  # row, column, value, reason
+    spreadsheet: bool = False  # text cells of ``ranked`` already neutralised (CSV only)
 
 
 def rank_file(
@@ -76,8 +78,11 @@ def rank_file(
     encoding: str | None = None,
     strict: bool = False,
     progress: Progress | None = None,
+    spreadsheet: bool = False,
 ) -> RankResult:
-    """Validate, score and rank every application in ``path``."""
+    """Validate, score and rank every application in ``path``; with ``spreadsheet``, the text
+    cells of the list are neutralised already (cheaper before it is put in order: to be
+    written as CSV)."""
     step = progress or (lambda _: None)
     scheme = loaded.scheme
     compiled = compile_scheme(scheme, origin=loaded.origin)
@@ -95,7 +100,9 @@ def rank_file(
     scored = score_batch(typed, compiled)
     step("ranking")
     chosen = select(scored.frame, scheme.selection, compiled.unit, quota=quota)
-    ranked = _publishable(chosen.frame, cells, loaded, compiled.unit, compiled.places)
+    ranked = _publishable(
+        chosen.frame, cells, loaded, compiled.unit, compiled.places, spreadsheet=spreadsheet
+    )
     frame = chosen.frame
     eligible = int(frame["eligible"].sum())
     summary = RankSummary(
@@ -118,7 +125,7 @@ def rank_file(
         histogram=histogram(frame, compiled.unit, chosen.cutoff_units),
     )
     errors = errors.rename({ROW: "row"}).with_columns(pl.col("value").fill_null(""))
-    return RankResult(summary=summary, ranked=ranked, errors=errors)
+    return RankResult(summary=summary, ranked=ranked, errors=errors, spreadsheet=spreadsheet)
 
 
 def keep_valid(
@@ -198,10 +205,18 @@ def _content(raw: pl.DataFrame, valid: pl.DataFrame, fields: dict[str, FieldSpec
 
 
 def _publishable(
-    frame: pl.DataFrame, cells: pl.DataFrame, loaded: LoadedScheme, unit: int, places: int
+    frame: pl.DataFrame,
+    cells: pl.DataFrame,
+    loaded: LoadedScheme,
+    unit: int,
+    places: int,
+    *,
+    spreadsheet: bool = False,
 ) -> pl.DataFrame:
     """Rank, id, name, every indicator's points, total, eligible, admitted, reason, in an order
-    that depends only on the content: ties by ID number, then name, then the whole row."""
+    that depends only on the content: ties by ID number, then name, then the whole row. With
+    ``spreadsheet``, text cells are neutralised (those read from the file before the rows are
+    put in order: reading them in file order is ~5x faster than after)."""
     scheme = loaded.scheme
     if frame[ROW].equals(cells[ROW]):  # scored in the same order: no join needed
         frame = frame.hstack(cells.drop(ROW))
@@ -255,8 +270,13 @@ def _publishable(
     used = {name for column in columns for name in column.meta.root_names()}
     ordered = frame.select(c for c in frame.columns if c in used)
     place = _order(frame, order, descending).arg_sort()  # each row's place in the list
+    if spreadsheet:
+        ordered = ordered.with_columns(neutralise(c for c in TEXT[:2] if c in ordered.columns))
     # sorting by a unique key moves the columns 3-5x faster than gathering them by position
-    return ordered.with_columns(place.alias(PLACE)).sort(PLACE).select(columns)
+    listed = ordered.with_columns(place.alias(PLACE)).sort(PLACE).select(columns)
+    if spreadsheet:
+        listed = listed.with_columns(neutralise(c for c in TEXT[2:] if c in listed.columns))
+    return listed
 
 
 def _order(frame: pl.DataFrame, keys: list[pl.Expr], descending: list[bool]) -> pl.Series:
@@ -309,11 +329,10 @@ def write_results(
         raise OutputError("--output and --errors name the same file", where=str(output))
     if output is not None:
         ranked = result.ranked
-        if fmt == "csv":
-            text = [
-                c for c in ("id_number", "name", "reason", "registration") if c in ranked.columns
-            ]
-            ranked = ranked.with_columns(neutralise(text))
+        if result.spreadsheet and fmt != "csv":
+            raise ValueError("a list neutralised for spreadsheets is written as CSV only")
+        if fmt == "csv" and not result.spreadsheet:
+            ranked = ranked.with_columns(neutralise(c for c in TEXT if c in ranked.columns))
         write_atomically(ranked, output, fmt)
         result.summary.output = str(output)
     if errors_path is not None:

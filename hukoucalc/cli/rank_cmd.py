@@ -53,6 +53,10 @@ def rank(
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
 
     loaded = load_scheme(scheme)
+    if fmt is None:
+        suffix = output.suffix.lower() if output is not None else ""
+        fmt = Format.jsonl if suffix in (".jsonl", ".ndjson") else Format.csv
+    csv = output is not None and fmt == Format.csv  # text cells neutralised while ranking
     console = stderr()
     if console.is_terminal and not as_json:
         with console.status("reading") as status:
@@ -63,12 +67,12 @@ def rank(
                 encoding=encoding,
                 strict=strict,
                 progress=lambda stage: status.update(f"{stage} {applicants} …"),
+                spreadsheet=csv,
             )
     else:
-        result = rank_file(applicants, loaded, quota=quota, encoding=encoding, strict=strict)
-    if fmt is None:
-        suffix = output.suffix.lower() if output is not None else ""
-        fmt = Format.jsonl if suffix in (".jsonl", ".ndjson") else Format.csv
+        result = rank_file(
+            applicants, loaded, quota=quota, encoding=encoding, strict=strict, spreadsheet=csv
+        )
     write_results(result, output, fmt.value, errors)
     notes = stderr()
     if output is None:
