@@ -306,3 +306,15 @@ def test_scheme_from_the_applicant_file(runner: CliRunner) -> None:
     assert doc["scheme"]["id"] == "beijing-2020"
     assert doc["target"] == {"kind": "cutoff", "year": 2021, "score": "100.88"}
     assert (doc["first_round"], doc["rounds"][0]["total"]) == (2020, "101.38")
+
+
+def test_terminal_keeps_at_most_two_changes_of_a_field(runner: CliRunner) -> None:
+    """JSON lists every value of a field that helps; the terminal the two best of each field,
+    so one field's many values (Beijing's degrees) do not crowd out the others."""
+    args = ["plan", "examples/applicant-beijing-2020.json", "--target", "130"]
+    document = json.loads(run(runner, *args, "--json").stdout)
+    education = [s for s in document["suggestions"] if s["field"] == "education"]
+    assert len(education) > 2
+    shown = run(runner, *args).stdout
+    assert shown.count("学历（学位）: ") == 2
+    assert "(at most 2 a field)" in shown

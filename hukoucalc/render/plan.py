@@ -10,10 +10,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from hukoucalc.planning import Plan, PlanTarget
+from hukoucalc.planning import Plan, PlanTarget, Suggestion
 from hukoucalc.render.score import fixed, heading
 
 BAR = 40
+PER_FIELD = 2
 SHOWN_SUGGESTIONS = 10
 
 
@@ -84,17 +85,33 @@ def _column(value: Fraction, scale: Fraction) -> int:
     return max(0, int(value * BAR / scale))
 
 
+def _best_per_field(suggestions: list[Suggestion]) -> list[Suggestion]:
+    """The ranked suggestions, keeping the first PER_FIELD of each field (its best values), so
+    that one field's many values do not crowd out the others."""
+    taken: dict[str, int] = {}
+    kept = []
+    for suggestion in suggestions:
+        taken[suggestion.field] = taken.get(suggestion.field, 0) + 1
+        if taken[suggestion.field] <= PER_FIELD:
+            kept.append(suggestion)
+    return kept
+
+
 def suggestions_table(plan: Plan) -> Table | str:
     if not plan.suggestions:
         return "No single change of the scheme's fields adds points or brings the round forward."
-    more = len(plan.suggestions) - SHOWN_SUGGESTIONS
+    shown = _best_per_field(plan.suggestions)[:SHOWN_SUGGESTIONS]
+    more = len(plan.suggestions) - len(shown)
     note = f" ({more} more with --json)" if more > 0 else ""
-    table = Table(title=f"Single changes, by points gained{note}", title_justify="left")
+    table = Table(
+        title=f"Single changes (at most {PER_FIELD} a field), by points gained{note}",
+        title_justify="left",
+    )
     table.add_column("#", justify="right")
     table.add_column("change", overflow="fold")
     table.add_column(f"points in {plan.scheme.year}", justify="right")
     table.add_column("first round", justify="right")
-    for n, s in enumerate(plan.suggestions[:SHOWN_SUGGESTIONS], start=1):
+    for n, s in enumerate(shown, start=1):
         first = str(s.first_round) if s.first_round is not None else "never"
         if s.first_round is not None and s.first_round != plan.first_round:
             first = f"[bold]{first}[/]"
