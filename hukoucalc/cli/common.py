@@ -38,13 +38,13 @@ state = _State()
 def stdout() -> Any:
     from rich.console import Console  # noqa: PLC0415 (start-up time)
 
-    return Console(highlight=False)
+    return Console(highlight=False, emoji=False)
 
 
 def stderr() -> Any:
     from rich.console import Console  # noqa: PLC0415 (start-up time)
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 def escape(text: str) -> str:
