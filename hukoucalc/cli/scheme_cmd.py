@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hukoucalc.cli import new_cmd
 from hukoucalc.cli.common import escape, print_json, reports_errors, stderr, stdout
+
+if TYPE_CHECKING:
+    from hukoucalc.scheme.load import LoadedScheme
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -80,20 +84,11 @@ def validate(
 
     Example: hukoucalc scheme validate schemes/*.toml
     """
-    from hukoucalc.errors import HukoucalcError  # noqa: PLC0415
-    from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
-
-    worst = 0
-    for ref in files:
-        try:
-            loaded = load_scheme(ref)
-        except HukoucalcError as exc:  # check every file, then fail with the worst code
-            stderr().print(f"[bold red]error:[/] {escape(exc.render())}")
-            worst = max(worst, int(exc.exit_code))
-            continue
+    codes: list[int] = []
+    for loaded in _load_each(files, codes):
         stderr().print(f"[green]ok[/] {loaded.origin} ({loaded.id}, sha256 {loaded.sha256[:12]})")
-    if worst:
-        raise typer.Exit(worst)
+    if codes:
+        raise typer.Exit(max(codes))
 
 
 @app.command()
@@ -186,10 +181,9 @@ def check(
     """
     from pydantic import TypeAdapter, ValidationError  # noqa: PLC0415
 
-    from hukoucalc.errors import ExitCode, HukoucalcError, UsageError  # noqa: PLC0415
+    from hukoucalc.errors import ExitCode, UsageError  # noqa: PLC0415
     from hukoucalc.policy import check_scheme  # noqa: PLC0415
     from hukoucalc.render.check import check_document, passed, render_check  # noqa: PLC0415
-    from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
     from hukoucalc.scheme.model import Num  # noqa: PLC0415
 
     try:
@@ -198,22 +192,33 @@ def check(
         raise UsageError(f"--cliff: '{cliff}' is not a number of points") from None
     if not threshold.is_finite() or threshold < 0:
         raise UsageError(f"--cliff: '{cliff}' must be a number of points, 0 or more")
-    worst, documents = 0, []
-    for ref in schemes:
-        try:
-            loaded = load_scheme(ref)
-        except HukoucalcError as exc:  # check every scheme, then fail with the worst code
-            stderr().print(f"[bold red]error:[/] {escape(exc.render())}")
-            worst = max(worst, int(exc.exit_code))
-            continue
+    codes: list[int] = []
+    documents = []
+    for loaded in _load_each(schemes, codes):
         findings = check_scheme(loaded, cliff=threshold)
         if not passed(findings):
-            worst = max(worst, int(ExitCode.CHECK_FAILED))
+            codes.append(int(ExitCode.CHECK_FAILED))
         if as_json:
             documents.append(check_document(loaded, findings))
         else:
             render_check(loaded, findings, stdout())
     if as_json:
         print_json(documents)
-    if worst:
-        raise typer.Exit(worst)
+    if codes:
+        raise typer.Exit(max(codes))
+
+
+def _load_each(refs: list[str], codes: list[int]) -> Iterator[LoadedScheme]:
+    """Each scheme that loads; each that does not is reported and its exit code added to
+    ``codes``, so that every file is looked at before the command fails with the worst code."""
+    from hukoucalc.errors import HukoucalcError  # noqa: PLC0415
+    from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
+
+    for ref in refs:
+        try:
+            loaded = load_scheme(ref)
+        except HukoucalcError as exc:
+            stderr().print(f"[bold red]error:[/] {escape(exc.render())}")
+            codes.append(int(exc.exit_code))
+            continue
+        yield loaded
