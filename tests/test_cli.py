@@ -89,6 +89,14 @@ def test_help(runner: CliRunner, command: list[str]) -> None:
     assert " ".join(["hukoucalc", *command]) in flat(result.stdout)
 
 
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "hukoucalc")
+def test_help_options_name_their_values(runner: CliRunner, command: list[str]) -> None:
+    """Every option shows a word for its value (SCHEME, FILE, N), never a Python type."""
+    options = run(runner, *command, "--help").stdout.partition("Options:")[2]
+    for python_type in ("<str>", "<list[str]>", "<int range>", "<int>", "<path>"):
+        assert python_type not in options, (python_type, options)
+
+
 def test_version(runner: CliRunner) -> None:
     result = run(runner, "--version")
     assert result.exit_code == 0
@@ -397,7 +405,21 @@ def test_scheme_show(runner: CliRunner) -> None:
     for label in ("合法稳定就业", "合法稳定住所", "教育背景", "荣誉表彰", "守法记录"):
         assert label in out
     assert "Eligibility gates" in out
-    assert "quota 6,000" in out
+    assert "Selection: quota 6,000 " in flat(out)  # not "quota, quota 6,000"
+
+
+@pytest.mark.parametrize(
+    ("scheme", "selection"),
+    [
+        ("shanghai-2015", "Selection: threshold 120 "),
+        ("tianjin-2021", "Selection: threshold 110, quota 4,694 "),
+        ("guangzhou-2015", "Selection: threshold_then_keys, quota 4,500, threshold 60, then by "),
+    ],
+)
+def test_scheme_show_selection_names_each_parameter_once(
+    runner: CliRunner, scheme: str, selection: str
+) -> None:
+    assert selection in flat(run(runner, "scheme", "show", scheme).stdout)
 
 
 @pytest.mark.parametrize("ref", [BEIJING, "beijing-2018", f"{DATA}/mini.toml"])

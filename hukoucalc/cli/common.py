@@ -16,12 +16,15 @@ from hukoucalc.errors import ExitCode, HukoucalcError
 ApplicantsArg = Annotated[
     Path, typer.Argument(metavar="APPLICANTS", help="CSV (UTF-8, BOM or GB18030) or .jsonl.")
 ]
-ErrorsOpt = Annotated[Path | None, typer.Option("--errors", help="Write every bad row (CSV) here.")]
+ErrorsOpt = Annotated[
+    Path | None, typer.Option("--errors", metavar="FILE", help="Write every bad row (CSV) here.")
+]
 StrictOpt = Annotated[
     bool, typer.Option("--strict", help="Stop at the first bad row, writing nothing.")
 ]
 EncodingOpt = Annotated[
-    str | None, typer.Option(help="Input encoding (default: detect UTF-8 / GB18030).")
+    str | None,
+    typer.Option(metavar="ENCODING", help="Input encoding (default: detect UTF-8 / GB18030)."),
 ]
 
 P = ParamSpec("P")

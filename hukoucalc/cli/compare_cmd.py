@@ -28,20 +28,28 @@ def compare(
         typer.Option(
             "--scheme",
             "-s",
+            metavar="SCHEME",
             help="Scheme (name or .toml), twice or more; the first is the baseline.",
         ),
     ],
     quota: Annotated[
-        int | None, typer.Option(min=0, help="One quota for every scheme (default: each its own).")
+        int | None,
+        typer.Option(
+            min=0, metavar="N", help="One quota for every scheme (default: each its own)."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
     report: Annotated[
         Path | None,
-        typer.Option("--report", help="Write a self-contained HTML report with charts here."),
+        typer.Option(
+            "--report", metavar="FILE", help="Write a self-contained HTML report with charts here."
+        ),
     ] = None,
     movers: Annotated[
         Path | None,
-        typer.Option("--movers", help="Write who enters and who leaves (CSV) here."),
+        typer.Option(
+            "--movers", metavar="FILE", help="Write who enters and who leaves (CSV) here."
+        ),
     ] = None,
     errors: ErrorsOpt = None,
     strict: StrictOpt = False,

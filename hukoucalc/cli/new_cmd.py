@@ -50,13 +50,23 @@ def _year(text: str, option: str) -> int:
 def new(
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the scheme here (default: print it)."),
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write the scheme here (default: print it)."
+        ),
     ] = None,
-    city: Annotated[str | None, typer.Option(help="The city's name, as in 北京.")] = None,
-    city_en: Annotated[str | None, typer.Option(help="The city's English name.")] = None,
+    city: Annotated[
+        str | None, typer.Option(metavar="CITY", help="The city's name, as in 北京.")
+    ] = None,
+    city_en: Annotated[
+        str | None, typer.Option(metavar="NAME", help="The city's English name.")
+    ] = None,
     scheme_id: Annotated[
         str | None,
-        typer.Option("--id", help="Scheme id (default: from --city-en and --year, beijing-2027)."),
+        typer.Option(
+            "--id",
+            metavar="ID",
+            help="Scheme id (default: from --city-en and --year, beijing-2027).",
+        ),
     ] = None,
     population: Annotated[
         str | None,

@@ -30,6 +30,7 @@ def plan(
         typer.Option(
             "--scheme",
             "-s",
+            metavar="SCHEME",
             help="Bundled scheme name or .toml path. "
             'Default: the file\'s "scheme" key, else beijing-2020.',
         ),

@@ -30,11 +30,15 @@ class Format(StrEnum):
 def rank(
     applicants: ApplicantsArg,
     scheme: Annotated[
-        str, typer.Option("--scheme", "-s", help="Bundled scheme name or .toml path.")
+        str,
+        typer.Option("--scheme", "-s", metavar="SCHEME", help="Bundled scheme name or .toml path."),
     ],
-    quota: Annotated[int | None, typer.Option(min=0, help="Override the scheme's quota.")] = None,
+    quota: Annotated[
+        int | None, typer.Option(min=0, metavar="N", help="Override the scheme's quota.")
+    ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the ranked list here.")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the ranked list here."),
     ] = None,
     fmt: Annotated[
         Format | None,

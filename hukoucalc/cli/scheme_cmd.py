@@ -19,7 +19,9 @@ app = typer.Typer(
     "schema and CSV template.",
 )
 
-SchemeArg = Annotated[str, typer.Argument(help="Bundled scheme name or path to a .toml file.")]
+SchemeArg = Annotated[
+    str, typer.Argument(metavar="SCHEME", help="Bundled scheme name or path to a .toml file.")
+]
 
 
 @app.command("list")
@@ -78,7 +80,9 @@ def show(scheme: SchemeArg) -> None:
 @app.command()
 @reports_errors
 def validate(
-    files: Annotated[list[str], typer.Argument(help="Scheme files (or bundled names).")],
+    files: Annotated[
+        list[str], typer.Argument(metavar="FILE", help="Scheme files (or bundled names).")
+    ],
 ) -> None:
     """Validate scheme files; each error names the file and the key.
 

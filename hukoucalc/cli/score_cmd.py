@@ -23,6 +23,7 @@ def score(
         typer.Option(
             "--scheme",
             "-s",
+            metavar="SCHEME",
             help="Bundled scheme name or .toml path; repeat to compare side by side. "
             'Default: the file\'s "scheme" key, else beijing-2020.',
         ),

@@ -15,13 +15,18 @@ def synth(
     scheme: Annotated[
         list[str],
         typer.Option(
-            "--scheme", "-s", help="Scheme(s); with several, the pool has the union of fields."
+            "--scheme",
+            "-s",
+            metavar="SCHEME",
+            help="Scheme(s); with several, the pool has the union of fields.",
         ),
     ],
-    n: Annotated[int, typer.Option("--n", min=1, help="Number of applicants.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="CSV file to write.")],
+    n: Annotated[int, typer.Option("--n", min=1, metavar="N", help="Number of applicants.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="FILE", help="CSV file to write.")
+    ],
     seed: Annotated[
-        int, typer.Option("--seed", min=0, help="Random seed: same seed, same file.")
+        int, typer.Option("--seed", min=0, metavar="K", help="Random seed: same seed, same file.")
     ] = 0,
     dirty: Annotated[
         bool, typer.Option("--dirty", help="Add a few bad rows and duplicate ID numbers.")

@@ -105,14 +105,16 @@ def render_scheme(loaded: LoadedScheme, console: Console) -> None:
     console.print(ind)
     _groups_and_gates(s, console)
     sel = s.selection
-    line = f"[bold]Selection[/]: {sel.mode}"
-    if sel.quota is not None:
-        line += f", quota {sel.quota:,}"
-    if sel.threshold is not None:
-        line += f", threshold {format_decimal(sel.threshold)}"
+    params = {"quota": f"{sel.quota:,}" if sel.quota is not None else None}
+    params["threshold"] = format_decimal(sel.threshold) if sel.threshold is not None else None
+    # the mode's own parameter names it: "quota 6,000", not "quota, quota 6,000"
+    details: list[str] = [] if params.get(sel.mode) else [sel.mode]
+    details += [
+        f"{k} {v}" for k, v in sorted(params.items(), key=lambda kv: kv[0] != sel.mode) if v
+    ]
     if sel.keys:
-        line += ", then by " + ", ".join(f"{k.measure} ({k.order})" for k in sel.keys)
-    console.print(line + f"  [dim]{sel.source}[/]")
+        details.append("then by " + ", ".join(f"{k.measure} ({k.order})" for k in sel.keys))
+    console.print(f"[bold]Selection[/]: {', '.join(details)}  [dim]{sel.source}[/]")
     if sel.note:
         console.print(Text(sel.note))
     if s.total.floor is not None:
