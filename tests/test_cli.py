@@ -561,3 +561,15 @@ def test_scheme_show_carries_doubts_notes_and_placeholders(runner: CliRunner) ->
     shanghai = flat(run(runner, "scheme", "show", "shanghai-2015").stdout)
     assert "[MEM]" in shanghai
     assert "Highest item only, at most 110." in shanghai  # an indicator's note
+
+
+def test_score_table_puts_a_cap_under_its_points() -> None:
+    """Five columns, so that the table reads at 80 columns: a cap is shown under the points."""
+    narrow = CliRunner(env={"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"})
+    out = run(narrow, "score", EXAMPLE).stdout
+    assert "Points · cap" in out
+    assert "┃ Cap" not in out
+    lines = out.splitlines()
+    four = next(i for i, line in enumerate(lines) if line.rstrip(" │").endswith("4.00"))
+    assert lines[four + 1].rstrip(" │").endswith("cap 12")  # 职住区域: 4 points, cap 12
+    assert max(len(line) for line in lines) <= 80

@@ -13,6 +13,7 @@ from rich.table import Table
 from hukoucalc.compare.composition import Dimension
 from hukoucalc.compare.job import Comparison
 from hukoucalc.compare.stats import Line, SchemeStats, half_up
+from hukoucalc.describe import plural
 from hukoucalc.render.diff import render_diff
 from hukoucalc.render.rank import footer
 
@@ -175,7 +176,8 @@ def _composition(doc: Comparison, ids: list[str], console: Console) -> None:
     admitted = [s.admitted for s in doc.schemes]
     ordered = most_informative(doc.composition)
     for dim in ordered[:SHOWN_DIMENSIONS]:
-        title = f"The admitted by {dim.label} (shares differ by up to {dim.spread} points)"
+        spread = plural(Decimal(dim.spread), "point")
+        title = f"The admitted by {dim.label} (shares differ by up to {spread})"
         table = _table(title, dim.id, ids)
         present = [c for c in dim.categories if any(c.counts)]
         shown = sorted(present, key=lambda c: -sum(c.counts))[:SHOWN_CATEGORIES]

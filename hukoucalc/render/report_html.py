@@ -11,6 +11,7 @@ from html import escape
 
 from hukoucalc.compare.job import Comparison
 from hukoucalc.compare.stats import SchemeStats
+from hukoucalc.describe import plural
 from hukoucalc.render.compare import (
     line_table,
     most_informative,
@@ -293,7 +294,7 @@ def _composition(doc: Comparison) -> str:
                 share = Fraction(n, whole) if whole else Fraction(0)
                 cells.append(_bar(share, _colour(k), f"{percent(n, whole)} ({n:,})"))
             rows.append(cells)
-        spread = f"{dim.id}; shares differ by up to {dim.spread} points"
+        spread = f"{dim.id}; shares differ by up to {plural(Decimal(dim.spread), 'point')}"
         title = f"<h3>{escape(dim.label)} <small class=note>({escape(spread)})</small></h3>"
         out.append(title + _table(["", *(s.id for s in doc.schemes)], rows, raw=True))
     if any(d.kind == "held" for d in doc.composition):

@@ -18,7 +18,7 @@ def render_list(loaded: list[LoadedScheme], console: Console) -> None:
         table.add_column(column, overflow="fold")
     for s in loaded:
         meta, sel = s.scheme.scheme, s.scheme.selection
-        how = sel.mode + (f" {sel.quota}" if sel.quota is not None else "")
+        how = sel.mode + (f" {sel.quota:,}" if sel.quota is not None else "")
         how += f" ≥{format_decimal(sel.threshold)}" if sel.threshold is not None else ""
         table.add_row(s.id, meta.city, str(meta.year), how, meta.title)
     console.print(table)

@@ -50,10 +50,9 @@ def _points_table(card: Scorecard) -> Table:
     table = Table(title="Points", title_justify="left", show_lines=False, expand=False)
     table.add_column("Indicator", overflow="fold")
     table.add_column("Input used", overflow="fold", max_width=28)
-    table.add_column("Counted", overflow="fold")
+    table.add_column("Counted", overflow="fold", min_width=10)
     table.add_column("Rule · source", overflow="fold", max_width=40)
-    table.add_column("Points", justify="right")
-    table.add_column("Cap", overflow="fold")
+    table.add_column("Points · cap", justify="right", min_width=8, max_width=16)
     in_group = {g.id: g for g in card.groups}
     shown_groups: set[str] = set()
     for line in card.indicators:
@@ -63,16 +62,20 @@ def _points_table(card: Scorecard) -> Table:
             label = line.label if n == 0 else ""
             if several:
                 if n == 0:
-                    table.add_row(label, "", "", f"[dim]{line.source}[/]", "", "")
+                    table.add_row(label, "", "", f"[dim]{line.source}[/]", "")
                 label = f"  · {part.label}"
             inputs = "\n".join(f"{k}: {v}" for k, v in part.inputs.items())
             rule = part.rule if several else f"{part.rule}\n[dim]{line.source}[/]"
             points = fixed(part.points, places) if several else fixed(line.points, places)
-            table.add_row(label, inputs, part.counted or "", rule, points, "" if several else cap)
+            table.add_row(
+                label, inputs, part.counted or "", rule, _with_cap(points, "" if several else cap)
+            )
         if several:
-            table.add_row("", "", "", "  = sum of parts", fixed(line.points, places), cap)
+            table.add_row(
+                "", "", "", "  = sum of parts", _with_cap(fixed(line.points, places), cap)
+            )
         if not line.applies:
-            table.add_row("", "", "", "[yellow]condition not met: 0[/]", "", "")
+            table.add_row("", "", "", "[yellow]condition not met: 0[/]", "")
         group = in_group.get(line.group or "")
         last_member = group is not None and group.members[-1] == line.id
         if group is not None and last_member and group.id not in shown_groups:
@@ -84,11 +87,15 @@ def _points_table(card: Scorecard) -> Table:
                 "",
                 "",
                 how,
-                fixed(group.points, places),
-                cap,
+                _with_cap(fixed(group.points, places), cap),
             )
             table.add_section()
     return table
+
+
+def _with_cap(points: str, cap: str) -> str:
+    """The points, with the cap that applies to them on a dim line below."""
+    return f"{points}\n[dim]{cap}[/]" if cap else points
 
 
 def _gates_table(card: Scorecard) -> Table:
