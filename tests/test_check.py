@@ -218,11 +218,11 @@ def test_no_applicant_scores_outside_the_ranges(name: str, data: st.DataObject) 
 
 
 def test_cli_clean_scheme_exits_0(runner: CliRunner) -> None:
-    result = run(runner, "scheme", "check", "template")
+    result = run(runner, "scheme", "check", "shenzhen-2023")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
-        "template: passes (0 errors, 0 warnings, 0 notes)\n"
-        "  size class 特大城市: 城区常住人口 7,000,000 (2025)\n"
+        "shenzhen-2023: passes (0 errors, 0 warnings, 0 notes)\n"
+        "  size class 超大城市: 城区常住人口 10,000,000 (2017)\n"
     )
     assert result.stderr == ""
 
@@ -232,7 +232,7 @@ def test_cli_errors_exit_1_with_a_table(runner: CliRunner) -> None:
     assert result.exit_code == 1
     out = flat(result.stdout)
     assert "points-in-small-city" in out
-    assert "check-small-city: fails (1 error, 0 warnings, 0 notes) size class Ⅱ型大城市" in out
+    assert "check-small-city: fails (1 error, 1 warning, 0 notes) size class Ⅱ型大城市" in out
     assert "1 errors" not in out
 
 
@@ -325,7 +325,7 @@ def test_cli_counts_in_words_singular_and_plural(runner: CliRunner) -> None:
     """`1 warning, 1 note`, never `1 notes` (wuhan: one cliff, one value missing from a table)."""
     result = run(runner, "scheme", "check", "wuhan")
     assert result.exit_code == 0
-    assert "wuhan: passes (0 errors, 1 warning, 1 note)" in flat(result.stdout)
+    assert "wuhan: passes (0 errors, 2 warnings, 1 note)" in flat(result.stdout)
 
 
 def test_cli_table_keeps_keys_whole_at_80_columns() -> None:
@@ -371,3 +371,18 @@ def test_cli_help_says_every_exit_code(runner: CliRunner) -> None:
     assert "exits 3" in out
     assert "4 (invalid scheme)" in out
     assert "{SCHEME}..." in out
+
+
+def _placeholder_findings(name: str) -> list[Finding]:
+    return [f for f in check_scheme(load_scheme(name)) if f.code == "placeholder-values"]
+
+
+def test_placeholder_values_are_one_warning_naming_every_key() -> None:
+    """Values a scheme cites from [sources.placeholder] (the template's, a gap a bundled scheme
+    fills) are named, so that a drafter knows what is left to replace."""
+    (finding,) = _placeholder_findings("template")
+    assert finding.severity == "warning"
+    assert finding.key == "sources.placeholder"
+    for key in ("selection.source", "scheme.urban_population.source", "gates[no_crime].source"):
+        assert key in finding.message
+    assert _placeholder_findings("beijing-2020") == []

@@ -13,6 +13,7 @@ from decimal import Decimal
 from hukoucalc.policy.finding import Finding, Severity, ordered
 from hukoucalc.policy.lint import DEFAULT_CLIFF, lint
 from hukoucalc.policy.national import check_national, class_of
+from hukoucalc.policy.provenance import placeholders
 from hukoucalc.policy.rules import SizeClass, national_rules
 from hukoucalc.scheme.load import LoadedScheme
 
@@ -33,4 +34,4 @@ def check_scheme(loaded: LoadedScheme, *, cliff: Decimal = DEFAULT_CLIFF) -> lis
     ``cliff``: the points one more month may add to a line before it is reported as a cliff.
     """
     scheme = loaded.scheme
-    return ordered(check_national(scheme) + lint(scheme, cliff=cliff))
+    return ordered(check_national(scheme) + lint(scheme, cliff=cliff) + placeholders(scheme))

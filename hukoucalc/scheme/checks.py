@@ -37,6 +37,18 @@ def problems(scheme: Scheme) -> list[Problem]:
     return list(_Checker(scheme).run())
 
 
+def citations(scheme: Scheme) -> list[tuple[str, str]]:
+    """Every ``source`` citation of a scheme: (its key, the cited source id)."""
+    cited: list[tuple[str, str]] = [("selection.source", scheme.selection.source)]
+    if scheme.scheme.urban_population is not None:
+        cited.append(("scheme.urban_population.source", scheme.scheme.urban_population.source))
+    cited += [(f"cutoffs[{c.year}].source", c.source) for c in scheme.cutoffs]
+    cited += [(f"indicators[{i.id}].source", i.source) for i in scheme.indicators]
+    cited += [(f"groups[{g.id}].source", g.source) for g in scheme.groups]
+    cited += [(f"gates[{g.id}].source", g.source) for g in scheme.gates]
+    return [(at, text.partition("#")[0].strip()) for at, text in cited]
+
+
 def quantity_names(scheme: Scheme) -> set[str]:
     """Names that count as a quantity: measures, and int/decimal/bool fields."""
     numeric = {name for name, spec in scheme.fields.items() if spec.type in NUMERIC}
@@ -97,17 +109,8 @@ class _Checker:
     # -- pieces --------------------------------------------------------------------------------
 
     def _sources(self) -> Iterator[Problem]:
-        s = self.s
-        cited: list[tuple[str, str]] = [("selection.source", s.selection.source)]
-        if s.scheme.urban_population is not None:
-            cited.append(("scheme.urban_population.source", s.scheme.urban_population.source))
-        cited += [(f"cutoffs[{c.year}].source", c.source) for c in s.cutoffs]
-        cited += [(f"indicators[{i.id}].source", i.source) for i in s.indicators]
-        cited += [(f"groups[{g.id}].source", g.source) for g in s.groups]
-        cited += [(f"gates[{g.id}].source", g.source) for g in s.gates]
-        for at, text in cited:
-            ref = text.partition("#")[0].strip()
-            if ref not in s.sources:
+        for at, ref in citations(self.s):
+            if ref not in self.s.sources:
                 yield at, f"source '{ref}' is not in [sources] (cite as 'source_id#locator')"
 
     def _unique(self, at: str, ids: list[str]) -> Iterator[Problem]:
