@@ -260,6 +260,21 @@ def test_only_periods_open_at_the_cut_off_keep_running() -> None:
     assert ends_at["social_insurance"] == ((now - 5, now + 2),)
 
 
+def test_period_starting_in_the_cut_off_month_keeps_running() -> None:
+    scheme = load_scheme(str(SCHEME)).scheme
+    now = parse_periods("2023-12")[0][0]
+    out = continue_as_now(scheme, {"social_insurance": ((now, now),)}, now, now + 2)
+    assert out["social_insurance"] == ((now, now + 2),)
+
+
+def test_until_a_day_before_a_round_leaves_that_round_out(runner: CliRunner) -> None:
+    # as_of 2023-12-31: the next round's cut-off 2024-12-31 is after --until 2024-12-30
+    doc = plan_json(runner, DATA / "accrual.json", "-s", SCHEME, "--until", "2024-12-30")
+    assert [r["as_of"] for r in doc["rounds"]] == ["2023-12-31"]
+    doc = plan_json(runner, DATA / "accrual.json", "-s", SCHEME, "--until", "2024-12-31")
+    assert [r["as_of"] for r in doc["rounds"]] == ["2023-12-31", "2024-12-31"]
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
