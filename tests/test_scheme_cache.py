@@ -92,3 +92,30 @@ def test_a_folder_others_can_write_is_not_used(
 def test_the_key_follows_the_data() -> None:
     assert cache.key('{"a":1}') == cache.key('{"a":1}')
     assert cache.key('{"a":1}') != cache.key('{"a":2}')
+
+
+def test_a_folder_its_group_can_write_is_not_used(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder.mkdir()
+    os.chmod(folder, 0o770)
+    load_scheme(BUNDLED)
+    assert not list(folder.glob("*.pickle"))
+
+
+def test_the_key_follows_the_checking_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "hukoucalc"
+    for name in cache._CHECKING_CODE:
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text("# v1\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "__file__", str(package / "scheme" / "cache.py"))
+    before = cache.key('{"a":1}')
+    assert cache.key('{"a":1}') == before
+    (package / "scheme" / "checks.py").write_text("# v1 and a fix\n", encoding="utf-8")
+    assert cache.key('{"a":1}') != before
+
+
+def test_the_key_follows_the_tool_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = cache.key('{"a":1}')
+    monkeypatch.setattr(cache, "__version__", "0.0.0-other")
+    assert cache.key('{"a":1}') != before
