@@ -123,6 +123,19 @@ def test_reverse_swaps_added_and_removed() -> None:
     assert backward == {key: (swap[kind], new, old) for key, (kind, old, new) in forward.items()}
 
 
+def test_a_source_is_labelled_by_its_title(tmp_path: Path) -> None:
+    text = Path(BASE).read_text(encoding="utf-8")
+    more = tmp_path / "more.toml"
+    more.write_text(
+        text.replace(
+            'title = "Test document"\n', 'title = "Test document"\nurl = "https://x.cn"\n'
+        ),
+        encoding="utf-8",
+    )
+    (change,) = diff_schemes(load_scheme(BASE).scheme, load_scheme(str(more)).scheme).changes
+    assert (change.kind, change.key, change.label) == ("added", "sources.doc.url", "Test document")
+
+
 @pytest.mark.parametrize("name", ["beijing-2018", "beijing-2020", "template"])
 def test_same_content_is_identical(name: str, tmp_path: Path) -> None:
     """A scheme against itself written out again by tomli-w (other layout, same content)."""
