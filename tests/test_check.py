@@ -22,10 +22,11 @@ from typer.testing import CliRunner
 from hukoucalc.applicant import validate_applicant
 from hukoucalc.policy import DEFAULT_CLIFF, Finding, check_scheme, national_rules
 from hukoucalc.policy.conditions import Satisfiability
-from hukoucalc.policy.maxima import Maxima
+from hukoucalc.policy.maxima import Maxima, rule_at
 from hukoucalc.policy.rules import read_rules, size_class
 from hukoucalc.policy.spans import Quantities, Span
 from hukoucalc.scheme.load import LoadedScheme, bundled_names, load_scheme
+from hukoucalc.scheme.model import Marginal
 from hukoucalc.scorecard import score_record
 
 from .invoke import assert_error, flat, run
@@ -166,6 +167,20 @@ def test_unbounded_maxima_are_said_so() -> None:
     assert spans["insurance"] == Span(Fraction(0), None)  # 0.25 a month without end
     si_2025 = q.of("si_2025")  # a 12-month window
     assert (si_2025.lo, si_2025.hi) == (0, 12)
+
+
+def test_marginal_tiers_stop_at_their_upper_bound() -> None:
+    # tiers 0-60 at 0.25 and 72+ at 0.5: 60 months give 15, the hole adds nothing, 80 give 19
+    scheme = load_scheme(str(DATA / "band-gap.toml")).scheme
+    (rule,) = [i.rule for i in scheme.indicators if i.id == "employment"]
+    assert isinstance(rule, Marginal)
+    assert [rule_at(rule, Fraction(x)) for x in (30, 60, 66, 72, 80)] == [
+        Fraction(15, 2),
+        15,
+        15,
+        15,
+        19,
+    ]
 
 
 # -- bundled schemes ------------------------------------------------------------------------------
