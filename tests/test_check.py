@@ -142,6 +142,18 @@ def test_messages_cite_the_rule_and_give_the_numbers() -> None:
     ]
 
 
+def test_a_falling_cliff_says_it_lowers_the_line() -> None:
+    (message,) = [
+        f.message
+        for f in check_scheme(load_scheme(str(DATA / "cliff-down.toml")))
+        if f.code == "cliff"
+    ]
+    assert message == (
+        "one more month of 'si_months' (from 59 to 60 months) lowers this line by 10 points, "
+        "more than the cliff of 2"
+    )
+
+
 def test_the_cliff_is_a_setting() -> None:
     loaded = load_scheme(str(DATA / "cliffs.toml"))
 
