@@ -26,7 +26,7 @@ from hukoucalc.policy.maxima import Maxima, rule_at
 from hukoucalc.policy.rules import read_rules, size_class
 from hukoucalc.policy.spans import Quantities, Span
 from hukoucalc.scheme.load import LoadedScheme, bundled_names, load_scheme
-from hukoucalc.scheme.model import Marginal
+from hukoucalc.scheme.model import Condition, Marginal
 from hukoucalc.scorecard import score_record
 
 from .invoke import assert_error, flat, run
@@ -193,6 +193,38 @@ def test_marginal_tiers_stop_at_their_upper_bound() -> None:
         15,
         19,
     ]
+
+
+PERMIT = {"field": "residence_permit", "is": True}
+NO_PERMIT = {"not": PERMIT}
+NO_AWARD_VALUE = {"field": "award", "not_in": ["none", "city", "national"]}
+
+
+@pytest.mark.parametrize(
+    ("condition", "possible"),
+    [
+        (NO_PERMIT, True),
+        ({"all": [PERMIT, NO_PERMIT]}, False),
+        ({"not": {"all": [PERMIT, NO_PERMIT]}}, True),
+        ({"not": {"any": [PERMIT, NO_PERMIT]}}, False),
+        ({"field": "patents", "at_least": 3}, True),
+        ({"field": "patents", "above": 3}, False),  # patents: max 3
+        (NO_AWARD_VALUE, False),  # award has a default: never absent
+    ],
+    ids=["not", "all-contradiction", "not-all", "not-any", "at-least-max", "above-max", "enum"],
+)
+def test_condition_possible(condition: dict[str, Any], possible: bool) -> None:
+    scheme = load_scheme(str(DATA / "base.toml")).scheme
+    sat = Satisfiability(scheme, Quantities(scheme))
+    assert sat.possible(Condition.model_validate(condition)) is possible
+
+
+def test_an_optional_enum_without_default_may_be_absent() -> None:
+    scheme = load_scheme(str(DATA / "base.toml")).scheme
+    award = scheme.fields["award"].model_copy(update={"default": None})
+    scheme = scheme.model_copy(update={"fields": scheme.fields | {"award": award}})
+    sat = Satisfiability(scheme, Quantities(scheme))
+    assert sat.possible(Condition.model_validate(NO_AWARD_VALUE))
 
 
 # -- bundled schemes ------------------------------------------------------------------------------
