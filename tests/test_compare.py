@@ -83,6 +83,21 @@ def test_why_applicants_are_not_eligible(runner: CliRunner) -> None:
     assert "reference date" not in out  # both count on 2023-12-31
 
 
+def test_the_most_failed_gate_comes_first(runner: CliRunner, tmp_path: Path) -> None:
+    """A second gate, 5 years of insurance, fails P9 and P10: listed before the permit (P7)."""
+    insured = tmp_path / "insured.toml"
+    insured.write_text(
+        A.read_text(encoding="utf-8").replace('id = "cmp-current"', 'id = "cmp-insured"')
+        + '\n[[gates]]\nid = "insured"\nlabel = "社保满5年"\nsource = "doc#3"\n'
+        'require = { measure = "si_months", at_least = 60 }\nreason = "社保不满5年"\n',
+        encoding="utf-8",
+    )
+    result = run(runner, "compare", POOL, "-s", A, "-s", insured, "--json")
+    assert result.exit_code == 0, result.stderr
+    excluded = json.loads(result.stdout)["schemes"][1]["excluded_by"]
+    assert [(e["gate"], e["failing"]) for e in excluded] == [("insured", 2), ("permit", 1)]
+
+
 def test_schemes_of_different_rounds_are_flagged(runner: CliRunner, tmp_path: Path) -> None:
     later = tmp_path / "later.toml"
     later.write_text(
@@ -104,6 +119,26 @@ def test_movers_and_overlap(runner: CliRunner) -> None:
     assert (m["ranked_both"], m["median_rank_change"]) == (8, "0.5")
 
 
+def test_movers_are_in_rank_order_not_id_order(runner: CliRunner, tmp_path: Path) -> None:
+    """Bachelors first: P1, P5 41 (tied first, ID order), P3 16 third; ID order is P3, P1, P5."""
+    text = A.read_text(encoding="utf-8")
+    bachelors = tmp_path / "bachelors.toml"
+    bachelors.write_text(
+        text.replace('id = "cmp-current"', 'id = "cmp-bachelors"').replace(
+            "none = 0, bachelor = 10, master = 20", "none = 0, bachelor = 30, master = 0"
+        ),
+        encoding="utf-8",
+    )
+    result = run(runner, "compare", POOL, "-s", A, "-s", bachelors, "--json")
+    assert result.exit_code == 0, result.stderr
+    (m,) = json.loads(result.stdout)["movers"]
+    assert names(m["entering_ids"]) == ["P1", "P5", "P3"]
+    result = run(runner, "compare", POOL, "-s", bachelors, "-s", A, "--json")
+    assert result.exit_code == 0, result.stderr
+    (m,) = json.loads(result.stdout)["movers"]
+    assert names(m["leaving_ids"]) == ["P1", "P5", "P3"]  # by baseline rank
+
+
 def test_composition(runner: CliRunner) -> None:
     dims = {d["id"]: d for d in compare_json(runner)["composition"]}
     assert list(dims) == ["age", "education", "held"]
@@ -112,6 +147,22 @@ def test_composition(runner: CliRunner) -> None:
     ages = {k: v for k, v in counts["age"].items() if any(v)}
     assert ages == {"25-29": [0, 1], "30-34": [2, 2], "35-39": [1, 0], "45-49": [0, 1]}
     assert counts["held"] == {"social_insurance": [3, 4], "own_home": [1, 2], "rental": [0, 0]}
+
+
+def test_a_birthday_on_the_reference_day_counts(runner: CliRunner, tmp_path: Path) -> None:
+    """P4 (admitted under both) born 1988-01-01 is 35 on age_on 2023-01-01, not 34."""
+    pool = tmp_path / "pool.csv"
+    pool.write_text(
+        POOL.read_text(encoding="utf-8").replace(
+            "110105198811111038,P4,1988-11-11", "110105198801011033,P4,1988-01-01"
+        ),
+        encoding="utf-8",
+    )
+    result = run(runner, "compare", pool, "-s", A, "-s", B, "--json")
+    assert result.exit_code == 0, result.stderr
+    (age,) = [d for d in json.loads(result.stdout)["composition"] if d["id"] == "age"]
+    counts = {c["code"]: c["counts"] for c in age["categories"]}
+    assert (counts["30-34"], counts["35-39"]) == ([1, 1], [2, 1])
 
 
 def test_composition_spread(runner: CliRunner) -> None:
