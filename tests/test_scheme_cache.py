@@ -77,11 +77,12 @@ def test_turned_off(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert not folder.exists()
 
 
+@pytest.mark.parametrize("mode", [0o777, 0o770], ids=["others-write", "group-writes"])
 def test_a_folder_others_can_write_is_not_used(
-    folder: Path, monkeypatch: pytest.MonkeyPatch
+    folder: Path, monkeypatch: pytest.MonkeyPatch, mode: int
 ) -> None:
     folder.mkdir()
-    os.chmod(folder, 0o777)
+    os.chmod(folder, mode)
     load_scheme(BUNDLED)
     assert not list(folder.glob("*.pickle"))
     _no_validation(monkeypatch)
@@ -92,15 +93,6 @@ def test_a_folder_others_can_write_is_not_used(
 def test_the_key_follows_the_data() -> None:
     assert cache.key('{"a":1}') == cache.key('{"a":1}')
     assert cache.key('{"a":1}') != cache.key('{"a":2}')
-
-
-def test_a_folder_its_group_can_write_is_not_used(
-    folder: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    folder.mkdir()
-    os.chmod(folder, 0o770)
-    load_scheme(BUNDLED)
-    assert not list(folder.glob("*.pickle"))
 
 
 def test_the_key_follows_the_checking_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
