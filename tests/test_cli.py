@@ -573,3 +573,10 @@ def test_score_table_puts_a_cap_under_its_points() -> None:
     four = next(i for i, line in enumerate(lines) if line.rstrip(" │").endswith("4.00"))
     assert lines[four + 1].rstrip(" │").endswith("cap 12")  # 职住区域: 4 points, cap 12
     assert max(len(line) for line in lines) <= 80
+
+
+def test_a_jsonl_batch_not_in_utf8_is_named(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "batch.jsonl"
+    path.write_bytes('{"name": "张三"}\n'.encode("gbk"))
+    result = run(runner, "rank", path, "-s", "beijing-2020")
+    assert_error(result, ExitCode.INPUT_FILE, str(path), "not UTF-8 text", "save it as UTF-8")

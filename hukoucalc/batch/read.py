@@ -21,6 +21,7 @@ import polars as pl
 from hukoucalc.batch.fields import ROW
 from hukoucalc.errors import InputFileError
 from hukoucalc.scheme.model import Scheme
+from hukoucalc.textfile import read_text
 
 EXTRA_COLUMNS = ("comment",)  # allowed beside the scheme's fields, ignored
 ENCODINGS = ("utf-8", "gb18030")
@@ -130,10 +131,7 @@ def _read_jsonl(path: Path) -> pl.DataFrame:
     line numbers; blank lines are skipped."""
     rows: list[dict[str, str | None]] = []
     numbers: list[int] = []
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except UnicodeDecodeError as exc:
-        raise InputFileError(f"not UTF-8 (byte {exc.start})", where=str(path)) from None
+    lines = read_text(path, encoding="utf-8-sig").splitlines()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
