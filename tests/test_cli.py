@@ -580,3 +580,8 @@ def test_a_jsonl_batch_not_in_utf8_is_named(runner: CliRunner, tmp_path: Path) -
     path.write_bytes('{"name": "张三"}\n'.encode("gbk"))
     result = run(runner, "rank", path, "-s", "beijing-2020")
     assert_error(result, ExitCode.INPUT_FILE, str(path), "not UTF-8 text", "save it as UTF-8")
+
+
+def test_compare_given_one_applicant_json_says_so(runner: CliRunner) -> None:
+    result = run(runner, "compare", EXAMPLE, "-s", "beijing-2020", "-s", "beijing-2018")
+    assert_error(result, ExitCode.INPUT_FILE, EXAMPLE, "one applicant's JSON file")

@@ -12,8 +12,10 @@ import io
 import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -51,7 +53,15 @@ class _Hasher(threading.Thread):
         self.digest = h.hexdigest()
 
 
-def read_batch(path: Path, scheme: Scheme, *, encoding: str | None = None) -> RawBatch:
+def read_batch(
+    path: Path,
+    scheme: Scheme,
+    *,
+    encoding: str | None = None,
+    unknown_columns: Callable[[list[str]], str] | None = None,
+) -> RawBatch:
+    """The batch as text cells, checked against ``scheme``'s fields; ``unknown_columns`` words
+    the error for columns that are not its fields (default: names the scheme)."""
     if path.is_dir():
         raise InputFileError("is a folder, not a file", where=str(path))
     if not path.is_file():
@@ -72,7 +82,7 @@ def read_batch(path: Path, scheme: Scheme, *, encoding: str | None = None) -> Ra
         frame, used = _read_csv(path, encoding)
     hasher.join()
     columns = [c for c in frame.columns if c != ROW]
-    frame = _conform(frame, scheme, path)
+    frame = _conform(frame, scheme, path, unknown_columns or partial(_not_fields, scheme))
     frame = _without_blank_rows(frame, scheme)
     return RawBatch(frame=frame, sha256=hasher.digest, encoding=used, columns=columns)
 
@@ -178,7 +188,16 @@ def _numbered(frame: pl.DataFrame, start: int = 2) -> pl.DataFrame:
     return frame.with_row_index(ROW, offset=start).with_columns(pl.col(ROW).cast(pl.Int64))
 
 
-def _conform(frame: pl.DataFrame, scheme: Scheme, path: Path) -> pl.DataFrame:
+def _not_fields(scheme: Scheme, unknown: list[str]) -> str:
+    return (
+        f"column(s) {', '.join(unknown)} are not fields of scheme '{scheme.scheme.id}' "
+        f"(`hukoucalc scheme template {scheme.scheme.id}` prints the header)"
+    )
+
+
+def _conform(
+    frame: pl.DataFrame, scheme: Scheme, path: Path, unknown_columns: Callable[[list[str]], str]
+) -> pl.DataFrame:
     present = [c for c in frame.columns if c != ROW]
     header = [re.sub(r"_duplicated_[0-9]+$", "", c.strip().lstrip("\ufeff")) for c in present]
     duplicated = sorted({c for c in header if header.count(c) > 1})
@@ -189,11 +208,7 @@ def _conform(frame: pl.DataFrame, scheme: Scheme, path: Path) -> pl.DataFrame:
     frame = frame.rename(dict(zip(present, header, strict=True)))
     unknown = [c for c in header if c not in scheme.fields and c not in EXTRA_COLUMNS]
     if unknown:
-        raise InputFileError(
-            f"column(s) {', '.join(unknown)} are not fields of scheme '{scheme.scheme.id}' "
-            f"(`hukoucalc scheme template {scheme.scheme.id}` prints the header)",
-            where=str(path),
-        )
+        raise InputFileError(unknown_columns(unknown), where=str(path))
     missing = [n for n, spec in scheme.fields.items() if spec.required and n not in header]
     if missing:
         raise InputFileError(

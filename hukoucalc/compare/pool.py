@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import polars as pl
 
 from hukoucalc.batch.fields import ROW, Typed, type_batch
-from hukoucalc.batch.read import EXTRA_COLUMNS, RawBatch, read_batch
+from hukoucalc.batch.read import RawBatch, read_batch
 from hukoucalc.batch.score import score_batch
 from hukoucalc.batch.select import Selected, select
 from hukoucalc.engine.compile import Compiled, compile_scheme
@@ -70,13 +71,12 @@ def rank_pool(
     step("reading")
     # read with no field required: a missing column is reported below with the scheme needing it
     optional = {n: spec.model_copy(update={"required": False}) for n, spec in union.items()}
-    try:
-        raw = read_batch(
-            path, _with_fields(schemes[0].scheme, optional, schemes), encoding=encoding
-        )
-    except InputFileError:
-        _check_unknown_columns(path, union, schemes)
-        raise
+    raw = read_batch(
+        path,
+        _with_fields(schemes[0].scheme, optional, schemes),
+        encoding=encoding,
+        unknown_columns=partial(_not_fields_of_any, schemes),
+    )
     _check_columns(path, raw, schemes, compiled)
     step("validating")
     typed = type_batch(raw.frame, _with_fields(schemes[0].scheme, union, schemes))
@@ -174,27 +174,13 @@ def _check_distinct(schemes: list[LoadedScheme]) -> None:
         )
 
 
-def _check_unknown_columns(
-    path: Path, union: dict[str, FieldSpec], schemes: list[LoadedScheme]
-) -> None:
-    """After the pool could not be read: a column no compared scheme declares, named as such
-    (not as a field missing from one scheme)."""
-    try:
-        if path.suffix.lower() in (".jsonl", ".ndjson"):
-            header = pl.read_ndjson(path, infer_schema_length=None).columns
-        else:
-            header = pl.read_csv(path, n_rows=0, encoding="utf8-lossy").columns
-    except (OSError, pl.exceptions.PolarsError):
-        return  # not readable at all: the reader's own message says why
-    names = [c.strip().lstrip("\ufeff") for c in header]
-    unknown = [c for c in names if c and c not in union and c not in EXTRA_COLUMNS]
-    if unknown:
-        ids = ", ".join(s.id for s in schemes)
-        raise InputFileError(
-            f"column(s) {', '.join(unknown)} are fields of none of the compared schemes ({ids}); "
-            f"{_synth_hint(schemes)}",
-            where=str(path),
-        ) from None
+def _not_fields_of_any(schemes: list[LoadedScheme], unknown: list[str]) -> str:
+    """The error for columns no compared scheme declares (not a field missing from one)."""
+    ids = ", ".join(s.id for s in schemes)
+    return (
+        f"column(s) {', '.join(unknown)} are fields of none of the compared schemes ({ids}); "
+        f"{_synth_hint(schemes)}"
+    )
 
 
 def _check_columns(
