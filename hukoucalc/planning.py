@@ -360,7 +360,11 @@ def _suggestions(
         this_round = projector.at(moved, 0)
         gain = this_round.total - rounds[0].total
         new_first = next(
-            (n for n in range(len(rounds)) if projector.reached(projector.at(moved, 12 * n))),
+            (
+                n
+                for n in range(len(rounds))
+                if projector.reached(this_round if n == 0 else projector.at(moved, 12 * n))
+            ),
             None,
         )
         sooner = new_first is not None and (first is None or new_first < first)
