@@ -20,6 +20,7 @@ from hukoucalc.scheme.model import (
     Bands,
     Condition,
     Flag,
+    Group,
     Indicator,
     Marginal,
     Part,
@@ -56,7 +57,7 @@ class _Linter:
         for ind in self.s.indicators:
             yield from self._indicator(ind)
         for group in self.s.groups:
-            yield from self._group(group.id)
+            yield from self._group(group)
         for gate in self.s.gates:
             if not self.sat.possible(gate.require):
                 yield Finding(
@@ -79,7 +80,7 @@ class _Linter:
         if ind.cap is not None and not isinstance(ind.cap, str):
             yield from self._cap(f"{at}.cap", ind.cap, raw, "the line")
         final = self.m.indicator(ind)
-        if final.lo == 0 and final.hi == 0:
+        if _zero(final):
             yield Finding(
                 "warning", "never-scores", at, f"this line can never score: {self._why_zero(ind)}"
             )
@@ -88,7 +89,7 @@ class _Linter:
         if ind.when is not None and not self.sat.possible(ind.when):
             return "its 'when' can never be true"
         raw = self.m.raw(ind)
-        if not (raw.lo == 0 and raw.hi == 0):
+        if not _zero(raw):
             return "its cap or floor holds it at 0"
         reasons = []
         for part in ind.all_parts():
@@ -217,8 +218,7 @@ class _Linter:
                 f"the cap ({text(bound.lo)}) equals the most {what} can be: it never changes it",
             )
 
-    def _group(self, group_id: str) -> Iterator[Finding]:
-        group = next(g for g in self.s.groups if g.id == group_id)
+    def _group(self, group: Group) -> Iterator[Finding]:
         at = f"groups[{group.id}]"
         if group.cap is None or isinstance(group.cap, str):
             return
