@@ -10,13 +10,14 @@ from rich.table import Table
 
 from hukoucalc.describe import plural
 from hukoucalc.policy import Finding, SizeClass, class_of
+from hukoucalc.policy.finding import SEVERITIES
 from hukoucalc.scheme.load import LoadedScheme
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def counts(findings: list[Finding]) -> dict[str, int]:
-    return {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+    return {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
 
 
 def passed(findings: list[Finding]) -> bool:
