@@ -13,7 +13,6 @@ import typer
 from hukoucalc.cli.common import print_json, reports_errors, stdout
 from hukoucalc.errors import UsageError
 
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SIGNED = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 
 
@@ -83,9 +82,12 @@ def _target(text: str) -> Decimal:
 
 
 def _until(text: str) -> dt.date:
+    """A date read as the applicant file's dates are."""
+    from hukoucalc.applicant import _iso_date  # noqa: PLC0415
+
     try:
-        if _DATE.fullmatch(text.strip()):
-            return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        pass
-    raise UsageError(f"--until: {text!r} is not a date (YYYY-MM-DD)")
+        day = _iso_date(text)
+    except ValueError as error:
+        raise UsageError(f"--until: {error}") from None
+    assert isinstance(day, dt.date)
+    return day
