@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from hukoucalc.cli.common import escape, reports_errors, stderr
+from hukoucalc.errors import OutputError, UsageError
 
 
 def _ask(
@@ -22,15 +23,11 @@ def _ask(
         return answer
     if default is not None:
         return default
-    from hukoucalc.errors import UsageError  # noqa: PLC0415
-
     hint = " (or --city-en in Latin letters, to make one)" if option == "--id" else ""
     raise UsageError(f"missing option {option}{hint}; in a terminal it is asked for")
 
 
 def _number(text: str, option: str) -> int:
-    from hukoucalc.errors import UsageError  # noqa: PLC0415
-
     try:
         return int(text.replace(",", "").replace("_", "").strip())
     except ValueError:
@@ -38,8 +35,6 @@ def _number(text: str, option: str) -> int:
 
 
 def _year(text: str, option: str) -> int:
-    from hukoucalc.errors import UsageError  # noqa: PLC0415
-
     year = _number(text, option)
     if not 1000 <= year <= 9999:
         raise UsageError(f"'{text}' is not a year (four digits, e.g. 2027)", where=option)
@@ -100,7 +95,6 @@ def new(
     --year 2027 -o hangzhou-2027.toml
     """
     from hukoucalc.atomic import write_text_atomically  # noqa: PLC0415
-    from hukoucalc.errors import OutputError  # noqa: PLC0415
     from hukoucalc.scheme.new import default_id, new_scheme, points_class, scheme_text  # noqa: PLC0415
 
     ask = sys.stdin.isatty() if prompt is None else prompt
