@@ -8,7 +8,7 @@ refuses them (exit 4).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -17,6 +17,7 @@ from hukoucalc.policy.finding import Finding
 from hukoucalc.policy.maxima import Maxima, text
 from hukoucalc.policy.spans import Quantities, Span, months_block
 from hukoucalc.scheme.model import (
+    Band,
     Bands,
     Condition,
     Flag,
@@ -27,6 +28,7 @@ from hukoucalc.scheme.model import (
     PerUnit,
     Scheme,
     Table,
+    Tier,
     ValueRef,
 )
 
@@ -131,33 +133,36 @@ class _Linter:
             yield from self._cliff(f"{at}.rule", rule, part.measure)
 
     def _band_gaps(self, at: str, rule: Bands, measure: str | None) -> Iterator[Finding]:
+        for n, end, start in self._gaps(rule.bands, measure):
+            yield Finding(
+                "warning",
+                "band-gap",
+                f"{at}.bands[{n}]",
+                f"no band holds {end} up to below {start}: those values score the "
+                f"default {text(Fraction(rule.default))}",
+            )
+
+    def _tier_gaps(self, at: str, rule: Marginal, measure: str | None) -> Iterator[Finding]:
+        for n, end, start in self._gaps(rule.tiers, measure):
+            yield Finding(
+                "warning",
+                "tier-gap",
+                f"{at}.tiers[{n}]",
+                f"no tier covers the amount from {end} to {start}: it earns no points",
+            )
+
+    def _gaps(
+        self, steps: Sequence[Band | Tier], measure: str | None
+    ) -> Iterator[tuple[int, Decimal, Decimal]]:
+        """``(n, end, start)`` for each step ``n`` that starts after the one before it ends,
+        where the measure can take a value in between."""
         span = self.q.of(measure) if measure else Span(None, None)
-        for n in range(1, len(rule.bands)):
-            end, start = rule.bands[n - 1].below, rule.bands[n].from_
+        for n in range(1, len(steps)):
+            end, start = steps[n - 1].below, steps[n].from_
             if end is None or start is None or end == start:
                 continue
             if span.has_grid_point(Fraction(end), Fraction(start)):
-                yield Finding(
-                    "warning",
-                    "band-gap",
-                    f"{at}.bands[{n}]",
-                    f"no band holds {end} up to below {start}: those values score the "
-                    f"default {text(Fraction(rule.default))}",
-                )
-
-    def _tier_gaps(self, at: str, rule: Marginal, measure: str | None) -> Iterator[Finding]:
-        span = self.q.of(measure) if measure else Span(None, None)
-        for n in range(1, len(rule.tiers)):
-            end, start = rule.tiers[n - 1].below, rule.tiers[n].from_
-            if end is None or end == start:
-                continue
-            if span.has_grid_point(Fraction(end), Fraction(start)):
-                yield Finding(
-                    "warning",
-                    "tier-gap",
-                    f"{at}.tiers[{n}]",
-                    f"no tier covers the amount from {end} to {start}: it earns no points",
-                )
+                yield n, end, start
 
     def _cliff(self, at: str, rule: PerUnit | Bands | Marginal, measure: str) -> Iterator[Finding]:
         block = months_block(self.s, measure)
