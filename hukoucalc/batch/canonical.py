@@ -23,7 +23,8 @@ TRUE = ("true", "1", "yes", "y", "t", "是", "有")
 FALSE = ("false", "0", "no", "n", "f", "否", "无")
 ID_FORMAT = r"^[0-9]{17}[0-9X]$"
 DATE_FORMAT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # ID number check (ISO 7064)
+CHECK = "10X98765432"  # the check character for each remainder mod 11
 _RANGE = Layout("9999-99..9999-99", 8)
 _PART = 17  # a range and its ";"
 _ID = Layout("99999999999999999?", 2)
@@ -64,10 +65,10 @@ def _id_number(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
     """18 bytes, read as nine 16-bit words: the check character (ISO 7064 MOD 11-2) and the
     birth date YYYYMMDD at offset 6 by integer arithmetic."""
     stage, words = _staged(f"~{name}#w", _ID.words(cell))
-    total = _ID.digit(words, 0) * _WEIGHTS[0]  # at most 17 * 9 * 10: a 16-bit word holds it
-    for j, weight in enumerate(_WEIGHTS[1:], start=1):
+    total = _ID.digit(words, 0) * WEIGHTS[0]  # at most 17 * 9 * 10: a 16-bit word holds it
+    for j, weight in enumerate(WEIGHTS[1:], start=1):
         total = total + _ID.digit(words, j) * weight
-    remainder = total % 11  # the check character is "10X98765432"[remainder]
+    remainder = total % 11  # the check character is CHECK[remainder]
     expected = pl.when(remainder == 2).then(ord("X")).otherwise(48 + (12 - remainder) % 11)
     check = _ID.byte(words, 17) == expected
     parts = (_ID.number(words, at, n) for at, n in ((6, 4), (10, 2), (12, 2)))

@@ -13,13 +13,20 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from hukoucalc.batch.canonical import DATE_FORMAT, FALSE, FAST, ID_FORMAT, TRUE, Fast
+from hukoucalc.batch.canonical import (
+    CHECK,
+    DATE_FORMAT,
+    FALSE,
+    FAST,
+    ID_FORMAT,
+    TRUE,
+    WEIGHTS,
+    Fast,
+)
 from hukoucalc.batch.columns import EMPTY_END, EMPTY_START, end_col, start_col
 from hukoucalc.scheme.model import FieldSpec, Scheme
 
 ROW = "__row"
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
 _TRUE, _FALSE = list(TRUE), list(FALSE)
 _MONTH = r"[0-9]{4}-[0-9]{2}"
 _PERIODS = rf"^({_MONTH}(\.\.{_MONTH})?)(;{_MONTH}(\.\.{_MONTH})?)*;?$"
@@ -103,10 +110,10 @@ def _id_number(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
     for start, size in chunks:
         chunk = pl.col(f"{tmp}c{start}")
         for j in range(size):
-            total = total + chunk // 10 ** (size - 1 - j) % 10 * _WEIGHTS[start + j]
+            total = total + chunk // 10 ** (size - 1 - j) % 10 * WEIGHTS[start + j]
     stage3 = [
         (total % 11)
-        .replace_strict(dict(enumerate(_CHECK)), return_dtype=pl.String)
+        .replace_strict(dict(enumerate(CHECK)), return_dtype=pl.String)
         .alias(f"{tmp}check")
     ]
     born, expected = pl.col(f"{name}#born"), pl.col(f"{tmp}check")

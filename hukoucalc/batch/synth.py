@@ -17,12 +17,13 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
+from hukoucalc.batch.canonical import CHECK, WEIGHTS
 from hukoucalc.batch.roles import field_roles
 from hukoucalc.periods import month_of_date
 from hukoucalc.scheme.model import FieldSpec, Scheme
 
 Rng = np.random.Generator
-_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
+_WEIGHTS = np.array(WEIGHTS)
 _AREAS = np.array([110101, 110105, 110108, 310115, 440106, 440305, 120101, 330106, 420106])
 # education mix (reference §1.7, the admitted of 2018) by rough level
 _EDUCATION = {"none": 0.08, "college": 0.22, "bachelor": 0.45, "master": 0.2, "doctor": 0.05}
@@ -141,7 +142,7 @@ def _id_numbers(pool: _Pool) -> pl.Series:
     seq = rng.integers(0, 500, n) * 2 + np.where(pool.male, 1, 0)
     first = np.char.add(np.char.add(area.astype(str), ymd), np.char.zfill(seq.astype(str), 3))
     digits = np.frombuffer("".join(first.tolist()).encode(), dtype=np.uint8).reshape(n, 17) - 48
-    check = np.array(list("10X98765432"))[(digits * _WEIGHTS).sum(axis=1) % 11]
+    check = np.array(list(CHECK))[(digits * _WEIGHTS).sum(axis=1) % 11]
     return pl.Series(np.char.add(first, check))
 
 
