@@ -89,7 +89,7 @@ def rank_file(
     step("reading")
     raw = read_batch(path, scheme, encoding=encoding)
     step("validating")
-    typed, errors, bad_rows = keep_valid(
+    typed, errors, invalid = keep_valid(
         type_batch(raw.frame, scheme), scheme.fields, path, strict=strict
     )
     valid = typed.frame
@@ -111,7 +111,7 @@ def rank_file(
         input={"path": str(path), "sha256": raw.sha256, "encoding": raw.encoding},
         selection=scheme.selection.mode,
         rows=rows,
-        invalid=bad_rows.height,
+        invalid=invalid,
         ineligible=frame.height - eligible,
         eligible=eligible,
         qualified=int(frame[QUALIFIED].sum()),
@@ -124,15 +124,15 @@ def rank_file(
         ties_at_cutoff=chosen.ties_at_cutoff,
         histogram=histogram(frame, compiled.unit, chosen.cutoff_units),
     )
-    errors = errors.rename({ROW: "row"}).with_columns(pl.col("value").fill_null(""))
     return RankResult(summary=summary, ranked=ranked, errors=errors, spreadsheet=spreadsheet)
 
 
 def keep_valid(
     typed: Typed, fields: dict[str, FieldSpec], path: Path, *, strict: bool
-) -> tuple[Typed, pl.DataFrame, pl.DataFrame]:
-    """The valid rows of a typed batch, every error (duplicate ID numbers included, by row and
-    column) and the bad rows' numbers; with ``strict``, the first error stops the run."""
+) -> tuple[Typed, pl.DataFrame, int]:
+    """The valid rows of a typed batch, every error as published (row, column, value, reason;
+    duplicate ID numbers included, by row and column) and how many rows are bad; with
+    ``strict``, the first error stops the run."""
     errors = _with_duplicates(typed.errors, typed.frame, fields).sort(ROW, "column")
     if strict and errors.height:
         first = errors.row(0, named=True)
@@ -143,7 +143,8 @@ def keep_valid(
         )
     bad_rows = errors.select(ROW).unique()
     valid = typed.frame.join(bad_rows, on=ROW, how="anti") if bad_rows.height else typed.frame
-    return Typed(frame=valid, widths=typed.widths, errors=typed.errors), errors, bad_rows
+    published = errors.rename({ROW: "row"}).with_columns(pl.col("value").fill_null(""))
+    return Typed(frame=valid, widths=typed.widths, errors=typed.errors), published, bad_rows.height
 
 
 def _points(units: int | None, unit: int) -> str | None:

@@ -91,7 +91,7 @@ def rank_pool(
         errors.append(again.errors)
         own.append(again)
     typed.errors = pl.concat(errors).unique([ROW, "column"], keep="first", maintain_order=True)
-    valid, errors_found, bad_rows = keep_valid(typed, union, path, strict=strict)
+    valid, errors_out, invalid = keep_valid(typed, union, path, strict=strict)
     ranked: list[Ranked] = []
     for loaded, comp, mine in zip(schemes, compiled, own, strict=True):
         step(f"scoring under {loaded.id}")
@@ -105,13 +105,12 @@ def rank_pool(
         scored = score_batch(Typed(frame=frame, widths=widths, errors=valid.errors), comp)
         chosen = select(scored.frame, loaded.scheme.selection, comp.unit, quota=quota)
         ranked.append(Ranked(loaded=loaded, compiled=comp, typed=frame, chosen=chosen))
-    errors_out = errors_found.rename({ROW: "row"}).with_columns(pl.col("value").fill_null(""))
     return Pool(
         path=path,
         quota=quota,
         raw=raw,
         errors=errors_out,
-        invalid=bad_rows.height,
+        invalid=invalid,
         fields=union,
         ranked=ranked,
     )
