@@ -68,7 +68,7 @@ def _no_float(value: object) -> object:
     return value
 
 
-def _iso_date(value: object) -> object:
+def iso_date(value: object) -> object:
     if isinstance(value, dt.date):
         return value
     text = value.strip() if isinstance(value, str) else None
@@ -103,7 +103,7 @@ def _field_type(name: str, spec: FieldSpec) -> Any:
     if spec.type == "date":
         return Annotated[
             dt.date,
-            BeforeValidator(_iso_date),
+            BeforeValidator(iso_date),
             WithJsonSchema({"type": "string", "format": "date"}),
         ]
     if spec.type == "bool":
@@ -127,7 +127,7 @@ def _field_type(name: str, spec: FieldSpec) -> Any:
         ]
     assert spec.type == "events"
     return Annotated[
-        tuple[Annotated[dt.date, BeforeValidator(_iso_date)], ...],
+        tuple[Annotated[dt.date, BeforeValidator(iso_date)], ...],
         BeforeValidator(_event_list),
         WithJsonSchema({"type": "array", "items": {"type": "string", "format": "date"}}),
     ]

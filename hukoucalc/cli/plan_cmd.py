@@ -83,10 +83,10 @@ def _target(text: str) -> Decimal:
 
 def _until(text: str) -> dt.date:
     """A date read as the applicant file's dates are."""
-    from hukoucalc.applicant import _iso_date  # noqa: PLC0415
+    from hukoucalc.applicant import iso_date  # noqa: PLC0415
 
     try:
-        day = _iso_date(text)
+        day = iso_date(text)
     except ValueError as error:
         raise UsageError(f"--until: {error}") from None
     assert isinstance(day, dt.date)

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from hukoucalc.scheme.dump import model_data
 from hukoucalc.scheme.load import plain_data
 from hukoucalc.scheme.model import Scheme
 
@@ -147,9 +148,7 @@ class _Walk:
 def _data(value: Any) -> Any:
     """A value as plain data; a whole table with only the keys its file would need."""
     if isinstance(value, BaseModel):
-        return value.model_dump(
-            mode="python", by_alias=True, exclude_none=True, exclude_defaults=True
-        )
+        return model_data(value)
     if isinstance(value, list):
         return [_data(item) for item in value]
     if isinstance(value, dict):

@@ -5,13 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import tomli_w
+from pydantic import BaseModel
 
 from hukoucalc.scheme.model import Scheme
 
 
+def model_data(model: BaseModel) -> dict[str, Any]:
+    """Plain data (dicts, lists, Decimals, dates) with only the keys its TOML table needs."""
+    return model.model_dump(mode="python", by_alias=True, exclude_none=True, exclude_defaults=True)
+
+
 def scheme_to_data(scheme: Scheme) -> dict[str, Any]:
-    """Plain data (dicts, lists, Decimals, dates) with every key the TOML file needs."""
-    return scheme.model_dump(mode="python", by_alias=True, exclude_none=True, exclude_defaults=True)
+    """Plain data with every key the scheme's TOML file needs."""
+    return model_data(scheme)
 
 
 def dump_scheme(scheme: Scheme) -> str:
