@@ -149,6 +149,21 @@ def test_composition(runner: CliRunner) -> None:
     assert counts["held"] == {"social_insurance": [3, 4], "own_home": [1, 2], "rental": [0, 0]}
 
 
+def test_a_header_with_a_bom_and_blanks_is_the_same_pool(runner: CliRunner, tmp_path: Path) -> None:
+    """Column names are trimmed once, when read: the composition (enum and held fields the
+    header has) and the figures do not change."""
+    header, rest = POOL.read_text(encoding="utf-8").split("\n", 1)
+    pool = tmp_path / "pool.csv"
+    padded = ",".join(f" {name} " for name in header.split(","))
+    pool.write_text("\ufeff" + padded + "\n" + rest, encoding="utf-8")
+    result = run(runner, "compare", pool, "-s", A, "-s", B, "--json")
+    assert result.exit_code == 0, result.stderr
+    doc, clean = json.loads(result.stdout), compare_json(runner)
+    assert [d["id"] for d in doc["composition"]] == ["age", "education", "held"]
+    assert doc["composition"] == clean["composition"]
+    assert doc["schemes"] == clean["schemes"]
+
+
 def test_a_birthday_on_the_reference_day_counts(runner: CliRunner, tmp_path: Path) -> None:
     """P4 (admitted under both) born 1988-01-01 is 35 on age_on 2023-01-01, not 34."""
     pool = tmp_path / "pool.csv"

@@ -34,7 +34,7 @@ class RawBatch:
     frame: pl.DataFrame  # ROW (spreadsheet row number) plus one text column per scheme field
     sha256: str
     encoding: str
-    columns: list[str]  # as in the file
+    columns: list[str]  # the header's names, trimmed (a BOM and blanks around them removed)
 
 
 class _Hasher(threading.Thread):
@@ -81,8 +81,7 @@ def read_batch(
     else:
         frame, used = _read_csv(path, encoding)
     hasher.join()
-    columns = [c for c in frame.columns if c != ROW]
-    frame = _conform(frame, scheme, path, unknown_columns or partial(_not_fields, scheme))
+    frame, columns = _conform(frame, scheme, path, unknown_columns or partial(_not_fields, scheme))
     frame = _without_blank_rows(frame, scheme)
     return RawBatch(frame=frame, sha256=hasher.digest, encoding=used, columns=columns)
 
@@ -197,7 +196,8 @@ def _not_fields(scheme: Scheme, unknown: list[str]) -> str:
 
 def _conform(
     frame: pl.DataFrame, scheme: Scheme, path: Path, unknown_columns: Callable[[list[str]], str]
-) -> pl.DataFrame:
+) -> tuple[pl.DataFrame, list[str]]:
+    """The scheme's fields as columns (absent ones empty), and the header's trimmed names."""
     present = [c for c in frame.columns if c != ROW]
     header = [re.sub(r"_duplicated_[0-9]+$", "", c.strip().lstrip("\ufeff")) for c in present]
     duplicated = sorted({c for c in header if header.count(c) > 1})
@@ -215,7 +215,7 @@ def _conform(
             f"required column(s) {', '.join(missing)} are missing", where=str(path)
         )
     absent = [pl.lit(None, dtype=pl.String).alias(n) for n in scheme.fields if n not in header]
-    return frame.with_columns(absent).select(ROW, *scheme.fields)
+    return frame.with_columns(absent).select(ROW, *scheme.fields), header
 
 
 def _first_line(exc: Exception) -> str:

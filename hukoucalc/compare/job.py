@@ -55,7 +55,7 @@ def compare(pool: Pool) -> CompareResult:
     id_field = next((n for n, s in pool.fields.items() if s.type == "id_number"), None)
     ids = applicant_ids(base.typed, id_field)
     moved = [movers(base, other, ids) for other in others]
-    header = {c.strip().lstrip("\ufeff") for c in pool.raw.columns}
+    header = set(pool.raw.columns)
     comparison = Comparison(
         hukoucalc=__version__,
         input={"path": str(pool.path), "sha256": pool.raw.sha256, "encoding": pool.raw.encoding},

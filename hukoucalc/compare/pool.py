@@ -187,7 +187,7 @@ def _check_columns(
 ) -> None:
     """Every field a scheme's rules read, and every field it requires, is a column of the pool
     (a birth date may come from the ID number)."""
-    header = {c.strip().lstrip("\ufeff") for c in raw.columns}
+    header = set(raw.columns)
     missing: list[str] = []
     for loaded, comp in zip(schemes, compiled, strict=True):
         fields = loaded.scheme.fields
