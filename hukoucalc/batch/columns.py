@@ -27,6 +27,14 @@ def end_col(field: str, k: int) -> str:
     return f"{field}#e{k}"
 
 
+def age_on(born: pl.Expr, on: dt.date) -> pl.Expr:
+    """Whole years from the date ``born`` to ``on`` (a birthday on ``on`` counts), as Int64."""
+    before_birthday = (born.dt.month() > on.month) | (
+        (born.dt.month() == on.month) & (born.dt.day() > on.day)
+    )
+    return on.year - born.dt.year().cast(pl.Int64) - before_birthday.cast(pl.Int64)
+
+
 class ColumnOps(Ops[pl.Expr, pl.Expr]):
     """Builds expressions over ``frame``; shared values are materialised as columns."""
 
@@ -117,11 +125,7 @@ class ColumnOps(Ops[pl.Expr, pl.Expr]):
         )
 
     def age(self, field: str, on: dt.date) -> pl.Expr:
-        born = pl.col(field)
-        before_birthday = (born.dt.month() > on.month) | (
-            (born.dt.month() == on.month) & (born.dt.day() > on.day)
-        )
-        return on.year - born.dt.year().cast(pl.Int64) - before_birthday.cast(pl.Int64)
+        return age_on(pl.col(field), on)
 
     def events(self, field: str, first: dt.date | None, last: dt.date) -> pl.Expr:
         inside = pl.element() <= pl.lit(last)

@@ -16,7 +16,7 @@ from typing import Literal
 import polars as pl
 from pydantic import BaseModel
 
-from hukoucalc.batch.columns import end_col, start_col
+from hukoucalc.batch.columns import age_on, end_col, start_col
 from hukoucalc.batch.fields import ROW
 from hukoucalc.batch.select import ADMITTED
 from hukoucalc.compare.pool import Ranked
@@ -89,12 +89,7 @@ def _age(base: Ranked, fields: dict[str, FieldSpec]) -> tuple[pl.Expr, str] | No
         birth, on = "birth_date", base.compiled.date("as_of")
     else:
         return None
-    born = pl.col(birth)
-    later = (born.dt.month() > on.month) | (
-        (born.dt.month() == on.month) & (born.dt.day() > on.day)
-    )
-    years = pl.lit(on.year) - born.dt.year() - later.cast(pl.Int32)
-    return years, f"年龄（{on.isoformat()}）"
+    return age_on(pl.col(birth), on), f"年龄（{on.isoformat()}）"
 
 
 def _age_dimension(admitted: list[pl.DataFrame], years: pl.Expr, label: str) -> Dimension:
