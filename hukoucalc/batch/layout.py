@@ -57,16 +57,16 @@ class Layout:
 
     def digit(self, words: list[pl.Expr], position: int) -> pl.Expr:
         """The digit at ``position`` (0-9 where :meth:`matches` holds)."""
-        word = words[position // self.size]
-        shift = position % self.size
-        if shift:
-            word = word // self._lit(256**shift)
-        return word & self._lit(0x0F)
+        return self._shifted(words, position) & self._lit(0x0F)
 
     def byte(self, words: list[pl.Expr], position: int) -> pl.Expr:
+        return self._shifted(words, position) & self._lit(0xFF)
+
+    def _shifted(self, words: list[pl.Expr], position: int) -> pl.Expr:
+        """The word holding ``position``, shifted so that its byte is the lowest."""
         word = words[position // self.size]
         shift = position % self.size
-        return (word // self._lit(256**shift) if shift else word) & self._lit(0xFF)
+        return word // self._lit(256**shift) if shift else word
 
     def number(self, words: list[pl.Expr], start: int, size: int) -> pl.Expr:
         """The decimal number written at ``start``, ``size`` digits long (at most 4: it stays
