@@ -17,8 +17,6 @@ class Scored:
     """Integer columns (units of 1/D point) per indicator and group, gates, eligible, total."""
 
     frame: pl.DataFrame  # ROW, ind:<id>, grp:<id>, gate:<id>, eligible, subtotal, total, key:<m>
-    unit: int
-    places: int
 
 
 def score_batch(typed: Typed, compiled: Compiled) -> Scored:
@@ -36,7 +34,7 @@ def score_batch(typed: Typed, compiled: Compiled) -> Scored:
     ]
     outputs += [value.alias(f"key:{measure}") for measure, (value, _) in ev.keys.items()]
     frame = ops.frame.select(outputs).collect()
-    return Scored(frame=frame, unit=compiled.unit, places=compiled.places)
+    return Scored(frame=frame)
 
 
 def decimal_column(units: pl.Expr, unit: int, places: int) -> pl.Expr:
