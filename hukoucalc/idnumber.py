@@ -7,13 +7,13 @@ from datetime import date
 
 _SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # ISO 7064 MOD 11-2, GB 11643
+CHECK = "10X98765432"  # the check character for each remainder mod 11
 
 
 def check_character(first17: str) -> str:
     """The 18th character for the first 17 digits."""
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    return CHECK[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
 
 
 def birth_date(number: str) -> date:

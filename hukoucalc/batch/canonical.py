@@ -17,14 +17,13 @@ import polars as pl
 
 from hukoucalc.batch.columns import EMPTY_END, EMPTY_START, end_col, start_col
 from hukoucalc.batch.layout import Layout
+from hukoucalc.idnumber import WEIGHTS
 from hukoucalc.scheme.model import FieldSpec
 
 TRUE = ("true", "1", "yes", "y", "t", "是", "有")
 FALSE = ("false", "0", "no", "n", "f", "否", "无")
 ID_FORMAT = r"^[0-9]{17}[0-9X]$"
 DATE_FORMAT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # ID number check (ISO 7064)
-CHECK = "10X98765432"  # the check character for each remainder mod 11
 _RANGE = Layout("9999-99..9999-99", 8)
 _PART = 17  # a range and its ";"
 _ID = Layout("99999999999999999?", 2)

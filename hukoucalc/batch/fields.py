@@ -14,16 +14,15 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from hukoucalc.batch.canonical import (
-    CHECK,
     DATE_FORMAT,
     FALSE,
     FAST,
     ID_FORMAT,
     TRUE,
-    WEIGHTS,
     Fast,
 )
 from hukoucalc.batch.columns import EMPTY_END, EMPTY_START, end_col, start_col
+from hukoucalc.idnumber import CHECK, WEIGHTS
 from hukoucalc.scheme.model import FieldSpec, Scheme
 
 ROW = "__row"

@@ -17,8 +17,8 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
-from hukoucalc.batch.canonical import CHECK, WEIGHTS
 from hukoucalc.batch.roles import field_roles
+from hukoucalc.idnumber import CHECK, WEIGHTS
 from hukoucalc.periods import month_of_date
 from hukoucalc.scheme.model import FieldSpec, Scheme
 
