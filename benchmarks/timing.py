@@ -66,20 +66,25 @@ class Pair:
 
 def alternate(reference: list[str], job: list[str], repeat: int) -> Pair:
     """Run the reference once to warm the file cache, then both ``repeat`` times in turn."""
-    measure(reference)
-    times: tuple[list[float], list[float]] = ([], [])
-    peaks = [0, 0]
+    (reference_s, reference_mb), (job_s, job_mb) = in_turn([reference, job], repeat)
+    return Pair(reference_s=reference_s, job_s=job_s, reference_mb=reference_mb, job_mb=job_mb)
+
+
+def in_turn(commands: list[list[str]], repeat: int) -> list[tuple[float, int]]:
+    """Median seconds and peak MB of each command: the first runs once to warm the file cache,
+    then all of them ``repeat`` times in turn."""
+    measure(commands[0])
+    times: list[list[float]] = [[] for _ in commands]
+    peaks = [0] * len(commands)
     for _ in range(repeat):
-        for k, command in enumerate((reference, job)):
+        for k, command in enumerate(commands):
             seconds, peak = measure(command)
             times[k].append(seconds)
             peaks[k] = max(peaks[k], peak)
-    return Pair(
-        reference_s=round(statistics.median(times[0]), 3),
-        job_s=round(statistics.median(times[1]), 3),
-        reference_mb=round(peaks[0] / 1024),
-        job_mb=round(peaks[1] / 1024),
-    )
+    return [
+        (round(statistics.median(t), 3), round(peak / 1024))
+        for t, peak in zip(times, peaks, strict=True)
+    ]
 
 
 def arguments(doc: str | None) -> argparse.ArgumentParser:

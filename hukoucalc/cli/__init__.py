@@ -7,6 +7,9 @@ so ``hukoucalc --help`` starts fast.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 from typing import Annotated
 
 import typer
@@ -59,4 +62,28 @@ app.add_typer(scheme_cmd.app, name="scheme")
 
 
 def main() -> None:
-    app()
+    """The console entry point: runs the command, then ends the process at once.
+
+    Every output is written (atomically) and closed by the time a command returns, so tearing
+    the interpreter down only frees memory: ~0.1 s after ranking a million rows, which the
+    operating system does for free. Uncaught exceptions still propagate (with their traceback)."""
+    try:
+        app()
+        code = 0
+    except SystemExit as done:
+        code = exit_status(done.code)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`) or stream
+            stream.flush()
+    os._exit(code)
+
+
+def exit_status(code: object) -> int:
+    """The process status ``sys.exit(code)`` gives: None is 0, an int itself, anything else is
+    printed to stderr and is 1."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
