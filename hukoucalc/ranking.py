@@ -16,6 +16,7 @@ import polars as pl
 from pydantic import BaseModel
 
 from hukoucalc import __version__
+from hukoucalc.atomic import check_outputs
 from hukoucalc.batch.fields import ROW, Typed, type_batch
 from hukoucalc.batch.read import read_batch
 from hukoucalc.batch.score import decimal_column, score_batch
@@ -23,7 +24,7 @@ from hukoucalc.batch.select import ADMITTED, QUALIFIED, RANK, select
 from hukoucalc.batch.write import neutralise, write_atomically
 from hukoucalc.engine.compile import compile_scheme
 from hukoucalc.engine.units import format_decimal, to_decimal
-from hukoucalc.errors import ApplicantError, OutputError
+from hukoucalc.errors import ApplicantError
 from hukoucalc.scheme.load import LoadedScheme
 from hukoucalc.scheme.model import FieldSpec
 
@@ -321,13 +322,7 @@ def write_results(
     result: RankResult, output: Path | None, fmt: str, errors_path: Path | None
 ) -> None:
     """Write the ranked list and the bad rows (each atomically, never over the input)."""
-    source = Path(result.summary.input["path"]).resolve()
-    for path in (output, errors_path):
-        if path is not None and path.resolve() == source:
-            raise OutputError("refusing to overwrite the input file", where=str(path))
-    same = output is not None and errors_path is not None
-    if same and output.resolve() == errors_path.resolve():  # type: ignore[union-attr]
-        raise OutputError("--output and --errors name the same file", where=str(output))
+    check_outputs(Path(result.summary.input["path"]), {"--output": output, "--errors": errors_path})
     if output is not None:
         ranked = result.ranked
         if result.spreadsheet and fmt != "csv":

@@ -305,7 +305,23 @@ def test_two_schemes_with_one_id(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_outputs_never_over_the_input(runner: CliRunner) -> None:
-    assert_error(run(runner, "compare", POOL, "-s", A, "-s", B, "--movers", POOL), 6, "input")
+    result = run(runner, "compare", POOL, "-s", A, "-s", B, "--movers", POOL)
+    assert_error(result, 6, "--movers would overwrite the input file")
+
+
+def test_two_outputs_never_on_one_file(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Refused before the pool is read: nothing is ranked, nothing written."""
+    monkeypatch.setattr("hukoucalc.compare.pool.rank_pool", _no_work)
+    out = tmp_path / "out.csv"
+    result = run(runner, "compare", POOL, "-s", A, "-s", B, "--movers", out, "--report", out)
+    assert_error(result, 6, "out.csv", "--report would overwrite the file of --movers")
+    assert list(tmp_path.iterdir()) == []
+
+
+def _no_work(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the outputs should have been refused before the pool was read")
 
 
 def test_synth_pool_has_every_schemes_fields(runner: CliRunner, tmp_path: Path) -> None:

@@ -655,16 +655,38 @@ def test_a_successful_run_leaves_no_temporary_files(runner: CliRunner, tmp_path:
     assert len(read_rows(out)) == 3
 
 
-@pytest.mark.parametrize("clash", ["input", "errors"])
-def test_an_output_that_would_overwrite_another_file_is_refused(
-    runner: CliRunner, tmp_path: Path, clash: str
+@pytest.mark.parametrize(
+    ("clash", "message"),
+    [
+        ("input", "--output would overwrite the input file"),
+        ("errors", "--errors would overwrite the file of --output"),
+    ],
+)
+def test_an_output_that_would_overwrite_another_file_is_refused_before_any_work(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clash: str, message: str
 ) -> None:
     source = tmp_path / "applicants.csv"
     source.write_bytes((ROOT / BEIJING).read_bytes())
     target = source if clash == "input" else tmp_path / "same.csv"
+    monkeypatch.setattr("hukoucalc.ranking.rank_file", _no_work)
     result = run(runner, "rank", source, "-s", "beijing-2018", "-o", target, "--errors", target)
-    assert result.exit_code in (ExitCode.USAGE, ExitCode.OUTPUT), result.stderr
+    assert_error(result, ExitCode.OUTPUT, target.name, message)
     assert source.read_bytes() == (ROOT / BEIJING).read_bytes()
+    assert no_files(tmp_path) == ["applicants.csv"]
+
+
+def test_a_missing_output_folder_is_refused_before_any_work(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("hukoucalc.ranking.rank_file", _no_work)
+    result = run(
+        runner, "rank", BEIJING, "-s", "beijing-2018", "--errors", tmp_path / "no" / "bad.csv"
+    )
+    assert_error(result, ExitCode.OUTPUT, "bad.csv", "--errors: the folder does not exist")
+
+
+def _no_work(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the outputs should have been refused before ranking")
 
 
 # -- formats --------------------------------------------------------------------------------------

@@ -59,10 +59,12 @@ def compare(
 
     Example: hukoucalc compare pool.csv -s beijing-2020 -s my-draft.toml --report report.html
     """  # noqa: E501 (Click shows the first paragraph as the summary: keep it on one line)
+    from hukoucalc.atomic import check_outputs  # noqa: PLC0415
     from hukoucalc.compare.job import compare, write_outputs  # noqa: PLC0415
     from hukoucalc.compare.pool import rank_pool  # noqa: PLC0415
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
 
+    check_outputs(applicants, {"--movers": movers, "--errors": errors, "--report": report})
     loaded = [load_scheme(ref) for ref in scheme]
     console = stderr()
     show = console.is_terminal and not as_json

@@ -53,9 +53,11 @@ def rank(
 
     Example: hukoucalc rank applicants.csv -s beijing-2020 -o ranked.csv --errors bad-rows.csv
     """  # noqa: E501 (Click shows the first paragraph as the summary: keep it on one line)
+    from hukoucalc.atomic import check_outputs  # noqa: PLC0415
     from hukoucalc.ranking import rank_file, write_results  # noqa: PLC0415
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
 
+    check_outputs(applicants, {"--output": output, "--errors": errors})  # before any work
     loaded = load_scheme(scheme)
     if fmt is None:
         suffix = output.suffix.lower() if output is not None else ""

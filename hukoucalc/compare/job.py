@@ -17,7 +17,6 @@ from hukoucalc.compare.composition import Dimension, composition
 from hukoucalc.compare.movers import Movers, applicant_ids, movers
 from hukoucalc.compare.pool import Pool
 from hukoucalc.compare.stats import SchemeStats, scheme_stats
-from hukoucalc.errors import OutputError
 from hukoucalc.scheme.diff import SchemeDiff, diff_schemes
 
 
@@ -77,16 +76,11 @@ def write_outputs(
 ) -> None:
     """The movers (CSV: id, scheme, direction, baseline_rank, new_rank), the bad rows (CSV) and
     the HTML report, each written atomically, never over the input or over each other."""
-    from hukoucalc.atomic import write_text_atomically  # noqa: PLC0415
+    from hukoucalc.atomic import check_outputs, write_text_atomically  # noqa: PLC0415
     from hukoucalc.render.report_html import render_report  # noqa: PLC0415
 
-    source = Path(result.comparison.input["path"]).resolve()
-    given = [p.resolve() for p in (movers, errors, report) if p is not None]
-    for path in (movers, errors, report):
-        if path is not None and path.resolve() == source:
-            raise OutputError("refusing to overwrite the input file", where=str(path))
-        if path is not None and given.count(path.resolve()) > 1:
-            raise OutputError("two outputs name the same file", where=str(path))
+    outputs = {"--movers": movers, "--errors": errors, "--report": report}
+    check_outputs(Path(result.comparison.input["path"]), outputs)
     if movers is not None:
         write_atomically(result.movers.with_columns(neutralise(["id"])), movers, "csv")
         result.comparison.movers_file = str(movers)
