@@ -11,12 +11,12 @@ from pathlib import Path
 from hukoucalc.errors import OutputError
 
 
-def check_outputs(source: Path, outputs: dict[str, Path | None]) -> None:
+def check_outputs(outputs: dict[str, Path | None], *, source: Path | None = None) -> None:
     """Refuse, before any work, output paths that cannot end well: a missing folder, a folder
-    given as the file, the input file itself, or two outputs naming the same file.
+    given as the file, the input file (``source``), or two outputs naming the same file.
 
     ``outputs`` maps each option's name (``--output``) to its path, or None when not given."""
-    taken = {source.resolve(): "the input file"}
+    taken = {} if source is None else {source.resolve(): "the input file"}
     for option, path in outputs.items():
         if path is None:
             continue

@@ -322,7 +322,8 @@ def write_results(
     result: RankResult, output: Path | None, fmt: str, errors_path: Path | None
 ) -> None:
     """Write the ranked list and the bad rows (each atomically, never over the input)."""
-    check_outputs(Path(result.summary.input["path"]), {"--output": output, "--errors": errors_path})
+    outputs = {"--output": output, "--errors": errors_path}
+    check_outputs(outputs, source=Path(result.summary.input["path"]))
     if output is not None:
         ranked = result.ranked
         if result.spreadsheet and fmt != "csv":

@@ -199,10 +199,16 @@ def test_unknown_scheme(runner: CliRunner, tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_output_into_a_missing_folder(runner: CliRunner, tmp_path: Path) -> None:
+def test_output_into_a_missing_folder_is_refused_before_drawing(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_work(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the output should have been refused before the pool was drawn")
+
+    monkeypatch.setattr("hukoucalc.batch.synth.synthesise", no_work)
     target = tmp_path / "missing" / "pool.csv"
     result = run(runner, "synth", "-s", "beijing-2018", "--n", "5", "-o", target)
-    assert_error(result, ExitCode.OUTPUT, "pool.csv", "folder does not exist")
+    assert_error(result, ExitCode.OUTPUT, "pool.csv", "--output: the folder does not exist")
     assert list(tmp_path.iterdir()) == []
 
 

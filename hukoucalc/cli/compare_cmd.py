@@ -64,7 +64,7 @@ def compare(
     from hukoucalc.compare.pool import rank_pool  # noqa: PLC0415
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
 
-    check_outputs(applicants, {"--movers": movers, "--errors": errors, "--report": report})
+    check_outputs({"--movers": movers, "--errors": errors, "--report": report}, source=applicants)
     loaded = [load_scheme(ref) for ref in scheme]
     console = stderr()
     show = console.is_terminal and not as_json

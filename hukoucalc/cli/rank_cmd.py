@@ -57,7 +57,7 @@ def rank(
     from hukoucalc.ranking import rank_file, write_results  # noqa: PLC0415
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
 
-    check_outputs(applicants, {"--output": output, "--errors": errors})  # before any work
+    check_outputs({"--output": output, "--errors": errors}, source=applicants)  # before work
     loaded = load_scheme(scheme)
     if fmt is None:
         suffix = output.suffix.lower() if output is not None else ""

@@ -36,10 +36,12 @@ def synth(
 
     Example: hukoucalc synth -s beijing-2020 --n 100000 --seed 1 -o pool.csv
     """
+    from hukoucalc.atomic import check_outputs  # noqa: PLC0415
     from hukoucalc.batch.synth import synthesise  # noqa: PLC0415
     from hukoucalc.batch.write import write_atomically  # noqa: PLC0415
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
 
+    check_outputs({"--output": output})  # before the pool is drawn
     schemes = [load_scheme(ref).scheme for ref in scheme]
     frame = synthesise(schemes, n, seed, dirty=dirty)
     write_atomically(frame, output, "csv")

@@ -80,7 +80,7 @@ def write_outputs(
     from hukoucalc.render.report_html import render_report  # noqa: PLC0415
 
     outputs = {"--movers": movers, "--errors": errors, "--report": report}
-    check_outputs(Path(result.comparison.input["path"]), outputs)
+    check_outputs(outputs, source=Path(result.comparison.input["path"]))
     if movers is not None:
         write_atomically(result.movers.with_columns(neutralise(["id"])), movers, "csv")
         result.comparison.movers_file = str(movers)
