@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +17,7 @@ from hukoucalc.cli.common import (
     stderr,
     stdout,
 )
+from hukoucalc.cli.progress import READ, WRITE, stage_bar
 
 
 @reports_errors
@@ -67,14 +67,17 @@ def compare(
     check_outputs({"--movers": movers, "--errors": errors, "--report": report}, source=applicants)
     loaded = [load_scheme(ref) for ref in scheme]
     console = stderr()
-    show = console.is_terminal and not as_json
-    with console.status("reading") if show else nullcontext() as status:
-        progress = (lambda stage: status.update(f"{stage} {applicants} …")) if status else None
+    plan = [*READ, *((f"scoring under {one.id}", 0.6) for one in loaded), ("comparing", 0.5), WRITE]
+    with stage_bar(
+        console, applicants.name, plan, show=console.is_terminal and not as_json
+    ) as step:
         pool = rank_pool(
-            applicants, loaded, quota=quota, encoding=encoding, strict=strict, progress=progress
+            applicants, loaded, quota=quota, encoding=encoding, strict=strict, progress=step
         )
-    result = compare(pool)
-    write_outputs(result, movers=movers, errors=errors, report=report)
+        step("comparing")
+        result = compare(pool)
+        step(WRITE[0])
+        write_outputs(result, movers=movers, errors=errors, report=report)
     if errors is None and result.errors.height:
         stderr().print(
             f"[yellow]{result.errors.height:,} bad cells[/] in {result.comparison.invalid:,} rows, "

@@ -19,6 +19,7 @@ from hukoucalc.cli.common import (
     stderr,
     stdout,
 )
+from hukoucalc.cli.progress import READ, WRITE, stage_bar
 
 
 class Format(StrEnum):
@@ -64,22 +65,21 @@ def rank(
         fmt = Format.jsonl if suffix in (".jsonl", ".ndjson") else Format.csv
     csv = output is not None and fmt == Format.csv  # text cells neutralised while ranking
     console = stderr()
-    if console.is_terminal and not as_json:
-        with console.status("reading") as status:
-            result = rank_file(
-                applicants,
-                loaded,
-                quota=quota,
-                encoding=encoding,
-                strict=strict,
-                progress=lambda stage: status.update(f"{stage} {applicants} …"),
-                spreadsheet=csv,
-            )
-    else:
+    plan = [*READ, ("scoring", 0.6), ("ranking", 1.0), WRITE]
+    with stage_bar(
+        console, applicants.name, plan, show=console.is_terminal and not as_json
+    ) as step:
         result = rank_file(
-            applicants, loaded, quota=quota, encoding=encoding, strict=strict, spreadsheet=csv
+            applicants,
+            loaded,
+            quota=quota,
+            encoding=encoding,
+            strict=strict,
+            progress=step,
+            spreadsheet=csv,
         )
-    write_results(result, output, fmt.value, errors)
+        step(WRITE[0])
+        write_results(result, output, fmt.value, errors)
     notes = stderr()
     if output is None:
         notes.print("[dim]No --output given: the ranked list was not written.[/]")
