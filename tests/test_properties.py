@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -12,9 +14,10 @@ from hypothesis import strategies as st
 
 from hukoucalc.applicant import validate_applicant
 from hukoucalc.periods import format_month, month_of, parse_periods
+from hukoucalc.policy.maxima import round_to
 from hukoucalc.scheme.dump import dump_scheme, scheme_to_data
 from hukoucalc.scheme.load import bundled_names, load_scheme, scheme_from_data
-from hukoucalc.scheme.model import ByField
+from hukoucalc.scheme.model import ByField, Rounding
 from hukoucalc.scorecard import Scorecard, score_record
 
 from .strategies import applicants
@@ -133,3 +136,33 @@ def test_changed_scheme_round_trips_through_toml(
     back = scheme_from_data(tomllib.loads(text, parse_float=Decimal), origin="back")
     assert back.scheme == first.scheme
     assert back.sha256 == first.sha256
+
+
+def _rounded_by_definition(x: Fraction, places: int, mode: str) -> Fraction:
+    """Each rounding mode from its definition, on Python's exact fractions."""
+    scaled, sign = abs(x) * 10**places, -1 if x < 0 else 1
+    whole = {
+        "floor": math.floor(x * 10**places),
+        "ceiling": math.ceil(x * 10**places),
+        "down": sign * math.floor(scaled),
+        "up": sign * math.ceil(scaled),
+        "half_up": sign * math.floor(scaled + Fraction(1, 2)),
+        "half_even": round(x * 10**places),  # Fraction rounds halves to even
+    }[mode]
+    return Fraction(whole, 10**places)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    numerator=st.integers(-(10**9), 10**9),
+    denominator=st.sampled_from([1, 2, 3, 4, 7, 8, 12, 20, 40, 1000, 2000, 3000]),
+    places=st.integers(0, 4),
+    mode=st.sampled_from(["floor", "ceiling", "down", "up", "half_up", "half_even"]),
+)
+def test_the_checks_bounds_round_as_each_mode_is_defined(
+    numerator: int, denominator: int, places: int, mode: str
+) -> None:
+    """``scheme check`` rounds its exact bounds with the engine's own rule (round_units)."""
+    x = Fraction(numerator, denominator)
+    rounding = Rounding(places=places, mode=mode)  # type: ignore[arg-type]
+    assert round_to(x, rounding) == _rounded_by_definition(x, places, mode)

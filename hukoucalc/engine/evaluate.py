@@ -222,31 +222,8 @@ class Evaluator(Generic[V, B]):
 
     def round(self, value: V, rounding: Rounding) -> V:
         """Round a points value to ``places``; D is a multiple of 10**places by construction."""
-        o, step = self.o, self.unit // 10**rounding.places
-        if step == 1:
-            return value
-        value = o.share(value)
-        neg = o.compare(value, "<", o.lit(0))
-        magnitude = o.share(o.where(neg, o.sub(o.lit(0), value), value))
-        down = o.share(o.floordiv(magnitude, step))  # toward zero, on the magnitude
-        rest = o.share(o.sub(magnitude, o.mul(down, step)))
-        mode = rounding.mode
-        if mode in ("floor", "ceiling"):
-            # floor of a negative number is away from zero
-            away = mode == "floor"
-            up_if = o.and_(o.compare(rest, ">", o.lit(0)), neg if away else o.not_(neg))
-        elif mode == "down":
-            up_if = o.truth(False)
-        elif mode == "up":
-            up_if = o.compare(rest, ">", o.lit(0))
-        elif mode == "half_up":
-            up_if = o.compare(o.mul(rest, 2), ">=", o.lit(step))
-        else:  # half_even
-            odd = o.compare(o.sub(down, o.mul(o.floordiv(down, 2), 2)), "==", o.lit(1))
-            half = o.compare(o.mul(rest, 2), "==", o.lit(step))
-            up_if = o.or_(o.compare(o.mul(rest, 2), ">", o.lit(step)), o.and_(half, odd))
-        kept = o.mul(o.add(down, o.where(up_if, o.lit(1), o.lit(0))), step)
-        return o.where(neg, o.sub(o.lit(0), kept), kept)
+        step = self.unit // 10**rounding.places
+        return value if step == 1 else round_units(self.o, value, step, rounding.mode)
 
     # -- quantities -----------------------------------------------------------------------------
 
@@ -392,3 +369,29 @@ class Evaluator(Generic[V, B]):
         if op in (">", "<="):
             return o.compare(q, op, o.lit(floor(x)))
         return o.compare(q, "==", o.lit(int(x))) if x.denominator == 1 else o.truth(False)
+
+
+def round_units(o: Ops[V, B], value: V, step: int, mode: str) -> V:
+    """``value`` (integer units) rounded to a multiple of ``step`` by ``mode``: the one rounding
+    rule, for the engine's backends and for the policy check's exact bounds."""
+    value = o.share(value)
+    neg = o.compare(value, "<", o.lit(0))
+    magnitude = o.share(o.where(neg, o.sub(o.lit(0), value), value))
+    down = o.share(o.floordiv(magnitude, step))  # toward zero, on the magnitude
+    rest = o.share(o.sub(magnitude, o.mul(down, step)))
+    if mode in ("floor", "ceiling"):
+        # floor of a negative number is away from zero
+        away = mode == "floor"
+        up_if = o.and_(o.compare(rest, ">", o.lit(0)), neg if away else o.not_(neg))
+    elif mode == "down":
+        up_if = o.truth(False)
+    elif mode == "up":
+        up_if = o.compare(rest, ">", o.lit(0))
+    elif mode == "half_up":
+        up_if = o.compare(o.mul(rest, 2), ">=", o.lit(step))
+    else:  # half_even
+        odd = o.compare(o.sub(down, o.mul(o.floordiv(down, 2), 2)), "==", o.lit(1))
+        half = o.compare(o.mul(rest, 2), "==", o.lit(step))
+        up_if = o.or_(o.compare(o.mul(rest, 2), ">", o.lit(step)), o.and_(half, odd))
+    kept = o.mul(o.add(down, o.where(up_if, o.lit(1), o.lit(0))), step)
+    return o.where(neg, o.sub(o.lit(0), kept), kept)

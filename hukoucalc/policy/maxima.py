@@ -13,6 +13,8 @@ import math
 from collections.abc import Iterable
 from fractions import Fraction
 
+from hukoucalc.engine.evaluate import round_units
+from hukoucalc.engine.scalar import ScalarOps
 from hukoucalc.engine.units import exact_text
 from hukoucalc.policy.conditions import Satisfiability
 from hukoucalc.policy.spans import (
@@ -117,22 +119,11 @@ def measure_rule_span(rule: MeasureRule, over: Span) -> Span:
 
 
 def round_to(x: Fraction, rounding: Rounding) -> Fraction:
-    """``x`` rounded as the engine rounds (see Evaluator.round), exactly."""
-    step = Fraction(1, 10**rounding.places)
-    scaled = abs(x) / step
-    down = math.floor(scaled)
-    rest = scaled - down
-    neg, mode = x < 0, rounding.mode
-    up = {
-        "floor": rest > 0 and neg,
-        "ceiling": rest > 0 and not neg,
-        "down": False,
-        "up": rest > 0,
-        "half_up": rest >= Fraction(1, 2),
-        "half_even": rest > Fraction(1, 2) or (rest == Fraction(1, 2) and down % 2 == 1),
-    }[mode]
-    kept = (down + int(up)) * step
-    return -kept if neg else kept
+    """``x`` rounded as the engine rounds, by its own rule: in units of ``1 / (d * 10**places)``
+    (``d``: x's denominator) ``x`` is a whole number and a step of ``10**-places`` is ``d``."""
+    places = 10**rounding.places
+    kept = round_units(ScalarOps({}), x.numerator * places, x.denominator, rounding.mode)
+    return Fraction(kept, x.denominator * places)
 
 
 def rounded(span: Span, rounding: Rounding | None) -> Span:
