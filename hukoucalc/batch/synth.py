@@ -226,9 +226,14 @@ def _recurring(pool: _Pool, name: str, spec: FieldSpec) -> pl.Series:
     the pool with 1-6 dates in the last 6 years."""
     base = np.datetime64(pool.as_of.isoformat(), "D")
     counts = np.where(pool.chance(0.5), pool.rng.integers(1, 7, pool.n), 0)
-    days = pool.rng.integers(0, 6 * 365, (pool.n, 6)).astype("timedelta64[D]")
-    dates = (base - days).astype(str)
-    return pl.Series([";".join(sorted(dates[i, : counts[i]])) for i in range(pool.n)])
+    days = pool.rng.integers(0, 6 * 365, (pool.n, 6))
+    # each row's first ``count`` draws, oldest first (most days back); -1 marks the rest, last
+    kept = np.where(np.arange(6) < counts[:, None], days, -1)
+    kept = -np.sort(-kept, axis=1)
+    dates = (base - kept.astype("timedelta64[D]")).astype(str)
+    columns = pl.DataFrame({str(k): dates[:, k] for k in range(6)} | {"n": counts})
+    listed = pl.concat_list(pl.exclude("n")).list.head(pl.col("n")).list.join(";")
+    return columns.select(listed).to_series()
 
 
 def _text(pool: _Pool, name: str, spec: FieldSpec) -> pl.Series:
