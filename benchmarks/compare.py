@@ -14,12 +14,10 @@ compare / rank (goal <= 2.0) and each process's peak memory.
 
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
-import time
 
-from timing import ROOT, alternate, arguments, pool  # benchmarks/timing.py
+from timing import ROOT, alternate, arguments, pool, run_sizes  # benchmarks/timing.py
 
 SCHEME = "beijing-2020"
 DRAFTS = [
@@ -48,12 +46,10 @@ def bench(rows: int, repeat: int) -> dict[str, float | int]:
 
 
 def main() -> None:
-    args = arguments(__doc__).parse_args()
-    started = time.perf_counter()
-    results = [bench(int(n), args.repeat) for n in args.sizes.split(",")]
-    if args.json:
-        print(json.dumps(results, indent=2))
+    done = run_sizes(arguments(__doc__), lambda args, rows: bench(rows, args.repeat))
+    if done is None:
         return
+    results, took = done
     header = ("rows", "rank (1)", "compare (3)", "ratio", "peak rank", "peak compare")
     print("{:>9} {:>9} {:>12} {:>6} {:>10} {:>13}".format(*header))
     for r in results:
@@ -61,7 +57,7 @@ def main() -> None:
             f"{r['rows']:>9,} {r['rank_s']:>8.2f}s {r['compare_s']:>11.2f}s {r['ratio']:>5.2f}x "
             f"{r['rank_peak_mb']:>7} MB {r['compare_peak_mb']:>10} MB"
         )
-    print(f"(goal: ratio <= 2.0; took {time.perf_counter() - started:.0f}s)")
+    print(f"(goal: ratio <= 2.0; took {took:.0f}s)")
 
 
 if __name__ == "__main__":

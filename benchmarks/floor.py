@@ -20,12 +20,10 @@ The written copy has the pool's 21 text columns (173 MB at 1M rows); rank's list
 
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
-import time
 
-from timing import arguments, in_turn, pool  # benchmarks/timing.py
+from timing import arguments, in_turn, pool, run_sizes  # benchmarks/timing.py
 
 START = "import polars, hukoucalc.cli, hukoucalc.ranking"
 
@@ -71,19 +69,17 @@ def main() -> None:
     parser = arguments(__doc__)
     parser.set_defaults(sizes="1000000")
     parser.add_argument("--scheme", default="beijing-2020")
-    args = parser.parse_args()
-    started = time.perf_counter()
-    results = [bench(args.scheme, int(n), args.repeat) for n in args.sizes.split(",")]
-    if args.json:
-        print(json.dumps(results, indent=2))
+    done = run_sizes(parser, lambda args, rows: bench(args.scheme, rows, args.repeat))
+    if done is None:
         return
+    results, took = done
     for result in results:
         print(f"{result['rows']:,} rows, {result['file_mb']} MB")
         jobs = result["jobs"]
         assert isinstance(jobs, dict)
         for name, job in jobs.items():
             print(f"  {name:>17} {job['s']:>6.2f}s {job['ratio']:>5.2f}x {job['peak_mb']:>6} MB")
-    print(f"(ratio: to read_csv; took {time.perf_counter() - started:.0f}s)")
+    print(f"(ratio: to read_csv; took {took:.0f}s)")
 
 
 if __name__ == "__main__":

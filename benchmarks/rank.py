@@ -12,12 +12,10 @@ the ratio job / reference (the goal at 1M rows is <= 2.0), and each process's pe
 
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
-import time
 
-from timing import alternate, arguments, pool  # benchmarks/timing.py
+from timing import alternate, arguments, pool, run_sizes  # benchmarks/timing.py
 
 
 def bench(scheme: str, rows: int, repeat: int) -> dict[str, float | int]:
@@ -45,12 +43,10 @@ def bench(scheme: str, rows: int, repeat: int) -> dict[str, float | int]:
 def main() -> None:
     parser = arguments(__doc__)
     parser.add_argument("--scheme", default="beijing-2020")
-    args = parser.parse_args()
-    started = time.perf_counter()
-    results = [bench(args.scheme, int(n), args.repeat) for n in args.sizes.split(",")]
-    if args.json:
-        print(json.dumps(results, indent=2))
+    done = run_sizes(parser, lambda args, rows: bench(args.scheme, rows, args.repeat))
+    if done is None:
         return
+    results, took = done
     header = ("rows", "MB", "read_csv", "rank", "ratio", "peak read", "peak rank")
     print("{:>9} {:>6} {:>9} {:>8} {:>6} {:>10} {:>10}".format(*header))
     for r in results:
@@ -58,9 +54,7 @@ def main() -> None:
             f"{r['rows']:>9,} {r['file_mb']:>6} {r['read_csv_s']:>8.2f}s {r['rank_s']:>7.2f}s "
             f"{r['ratio']:>5.2f}x {r['read_csv_peak_mb']:>8} MB {r['rank_peak_mb']:>8} MB"
         )
-    print(
-        f"(goal at 1M rows: ratio <= 2.0, peak < 2 GB; took {time.perf_counter() - started:.0f}s)"
-    )
+    print(f"(goal at 1M rows: ratio <= 2.0, peak < 2 GB; took {took:.0f}s)")
 
 
 if __name__ == "__main__":

@@ -8,9 +8,12 @@ reused. Only the standard library: run with the interpreter that has hukoucalc i
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,3 +97,20 @@ def arguments(doc: str | None) -> argparse.ArgumentParser:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true", help="print JSON")
     return parser
+
+
+Results = list[dict[str, object]]
+
+
+def run_sizes(
+    parser: argparse.ArgumentParser, bench: Callable[[argparse.Namespace, int], dict[str, object]]
+) -> tuple[Results, float] | None:
+    """Parse the options and run ``bench`` for each of ``--sizes``: with ``--json``, print the
+    results and return None; else return them and the time it all took (s)."""
+    args = parser.parse_args()
+    started = time.perf_counter()
+    results = [bench(args, int(n)) for n in args.sizes.split(",")]
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return None
+    return results, time.perf_counter() - started
