@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from hukoucalc.batch.synth import synthesise
 from hukoucalc.cli import app
 from hukoucalc.errors import ExitCode
+from hukoucalc.idnumber import validate
 from hukoucalc.scheme.load import bundled_names, load_scheme
 
 from .invoke import assert_error, run
@@ -131,6 +133,26 @@ def test_a_pool_scores_on_every_indicator_and_fails_every_gate(
     assert len(varied) > 40  # a two-line scheme (hangzhou-2023) gives about 50
 
 
+def test_id_numbers_are_unique_in_a_large_clean_pool() -> None:
+    """40,000 applicants share ~200k (area, birthday, sex) of 500 sequence numbers each: drawn
+    at random, some ten pairs collide; a clean pool has none (duplicates are --dirty's)."""
+    frame = synthesise([load_scheme("beijing-2020").scheme], 40_000, seed=1)
+    numbers = frame["id_number"]
+    assert numbers.n_unique() == 40_000
+    assert all(validate(number) == number for number in numbers.sample(2_000, seed=1))
+
+
+def test_a_pool_for_two_rounds_is_current_for_the_later_one(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Periods run to the latest scheme's as_of (an earlier round counts to its own)."""
+    args = ["-s", "beijing-2018", "-s", "beijing-2020", "--n", "300", "--seed", "4"]
+    pool = synth(runner, tmp_path / "two.csv", *args)
+    result = run(runner, "compare", pool, "-s", "beijing-2018", "-s", "beijing-2020", "--json")
+    eligible = {s["id"]: s["eligible"] for s in json.loads(result.stdout)["schemes"]}
+    assert min(eligible.values()) > 100, eligible  # was 0 under beijing-2020
+
+
 def test_several_schemes_give_the_union_of_their_fields(runner: CliRunner, tmp_path: Path) -> None:
     args = ["-s", "beijing-2018", "-s", "template", "-s", "beijing-2020", "--n", "40"]
     out = synth(runner, tmp_path / "u.csv", *args)
@@ -183,6 +205,8 @@ def test_dirty_pools_have_bad_rows_and_a_duplicate_id_number(
     assert typed & kinds, kinds  # not only duplicates: broken cells of several kinds
     breakable = [f for f, spec in fields.items() if spec.type not in ("text", "id_number")]
     assert len(kinds) >= min(4, len(breakable) + 1)  # each breakable field, and id_number
+    if "id_number" in fields:
+        assert any(e["reason"].startswith("ID number: check character") for e in errors)
 
 
 def test_dirty_small_pools_are_dirty_too(runner: CliRunner, tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ _EDUCATION = {"none": 0.08, "college": 0.22, "bachelor": 0.45, "master": 0.2, "d
 class _Pool:
     def __init__(self, schemes: list[Scheme], n: int, seed: int) -> None:
         self.n, self.rng = n, np.random.default_rng(seed)
-        self.as_of = min(s.dates["as_of"] for s in schemes)
+        self.as_of = max(s.dates["as_of"] for s in schemes)  # periods run to the latest round
         self.last = month_of_date(self.as_of)
         self.cols: dict[str, pl.Series] = {}
         self.roles = field_roles(schemes)
@@ -135,15 +135,27 @@ class _Pool:
 
 
 def _id_numbers(pool: _Pool) -> pl.Series:
+    """Valid and unique ID numbers (a repeated one is an error of its own: ``--dirty`` adds
+    them): area, birth date, and a sequence number whose parity is the sex, redrawn where two
+    applicants of one area, birthday and sex drew the same one."""
     rng, n = pool.rng, pool.n
     area = _AREAS[rng.integers(0, len(_AREAS), n)]
     born = pool.born.astype("datetime64[D]").astype(str)
     ymd = np.char.replace(born, "-", "")
-    seq = rng.integers(0, 500, n) * 2 + np.where(pool.male, 1, 0)
-    first = np.char.add(np.char.add(area.astype(str), ymd), np.char.zfill(seq.astype(str), 3))
-    digits = np.frombuffer("".join(first.tolist()).encode(), dtype=np.uint8).reshape(n, 17) - 48
+    odd = np.where(pool.male, 1, 0)
+    seq = rng.integers(0, 500, n) * 2 + odd
+    key = area.astype(np.int64) * 10**11 + ymd.astype(np.int64) * 1000
+    for _ in range(100):  # a few rounds do: ~200k (area, birthday, sex) of 500 numbers each
+        _, first = np.unique(key + seq, return_index=True)
+        again = np.ones(n, dtype=bool)
+        again[first] = False
+        if not again.any():
+            break
+        seq[again] = rng.integers(0, 500, int(again.sum())) * 2 + odd[again]
+    first17 = np.char.add(np.char.add(area.astype(str), ymd), np.char.zfill(seq.astype(str), 3))
+    digits = np.frombuffer("".join(first17.tolist()).encode(), dtype=np.uint8).reshape(n, 17) - 48
     check = np.array(list(CHECK))[(digits * _WEIGHTS).sum(axis=1) % 11]
-    return pl.Series(np.char.add(first, check))
+    return pl.Series(np.char.add(first17, check))
 
 
 def _generic_periods(pool: _Pool, name: str, spec: FieldSpec) -> pl.Series:
@@ -261,6 +273,7 @@ _DIRT: dict[str, str] = {
     "decimal": "abc",
     "periods": "2015-13..2016-01",
     "events": "yesterday",
+    "id_number": "110101199003070012",  # the check character should be 1
 }
 
 
