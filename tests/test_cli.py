@@ -585,3 +585,26 @@ def test_a_jsonl_batch_not_in_utf8_is_named(runner: CliRunner, tmp_path: Path) -
 def test_compare_given_one_applicant_json_says_so(runner: CliRunner) -> None:
     result = run(runner, "compare", EXAMPLE, "-s", "beijing-2020", "-s", "beijing-2018")
     assert_error(result, ExitCode.INPUT_FILE, EXAMPLE, "one applicant's JSON file")
+
+
+# -- --debug: tracebacks for unexpected errors only -----------------------------------------------
+
+
+def test_debug_keeps_expected_errors_as_messages(runner: CliRunner) -> None:
+    result = run(runner, "--debug", "score", "no-such-applicant.json")
+    assert_error(result, ExitCode.INPUT_FILE, "no-such-applicant.json")
+
+
+def _boom(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("boom")
+
+
+def test_an_unexpected_error_is_internal_and_shown_whole_with_debug(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("hukoucalc.scoring.score_file", _boom)
+    result = run(runner, "score", EXAMPLE)
+    assert result.exit_code == ExitCode.INTERNAL and result.stdout == ""
+    assert "internal error" in result.stderr and "RuntimeError: boom" in result.stderr
+    debugged = runner.invoke(app, ["--debug", "score", EXAMPLE])
+    assert isinstance(debugged.exception, RuntimeError)  # raised on, for its traceback

@@ -64,9 +64,7 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
-        except HukoucalcError as exc:
-            if state.debug:
-                raise
+        except HukoucalcError as exc:  # an expected error: its message, even with --debug
             stderr().print(f"[bold red]error:[/] {escape(exc.render())}")
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
