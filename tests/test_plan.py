@@ -333,3 +333,10 @@ def test_terminal_keeps_at_most_two_changes_of_a_field(runner: CliRunner) -> Non
     shown = run(runner, *args).stdout
     assert shown.count("学历（学位）: ") == 2
     assert "(at most 2 a field)" in shown
+
+
+def test_a_second_scheme_is_refused_not_dropped(runner: CliRunner) -> None:
+    result = run(
+        runner, "plan", "examples/applicant.json", "-s", "beijing-2018", "-s", "beijing-2020"
+    )
+    assert_error(result, 2, "plan takes one --scheme, not 2", "score -s A -s B")

@@ -866,3 +866,13 @@ def test_registration_place_is_the_label_of_the_typed_value(
 def test_a_single_applicant_json_is_pointed_to_score(runner: CliRunner) -> None:
     result = run(runner, "rank", "examples/applicant.json", "-s", "beijing-2018")
     assert_error(result, ExitCode.INPUT_FILE, "examples/applicant.json", "hukoucalc score")
+
+
+def test_a_second_scheme_is_refused_not_dropped(runner: CliRunner) -> None:
+    result = run(runner, "rank", BEIJING, "-s", "beijing-2018", "-s", "beijing-2020")
+    assert_error(
+        result,
+        ExitCode.USAGE,
+        "rank takes one --scheme, not 2 (beijing-2018, beijing-2020)",
+        "hukoucalc compare",
+    )

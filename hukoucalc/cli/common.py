@@ -27,6 +27,13 @@ EncodingOpt = Annotated[
     typer.Option(metavar="ENCODING", help="Input encoding (default: detect UTF-8 / GB18030)."),
 ]
 
+# The --scheme of a command that ranks or projects under one scheme: declared repeatable so that a
+# second one is refused (one_scheme) rather than silently replacing the first, as Click would.
+OneSchemeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--scheme", "-s", metavar="SCHEME", help="Bundled scheme name or .toml path."),
+]
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -97,3 +104,15 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else str(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def one_scheme(given: list[str] | None, command: str, several: str) -> str | None:
+    """The one --scheme of ``command`` (None when not given); more than one is a usage error
+    pointing to the command that takes several (``several``)."""
+    from hukoucalc.errors import UsageError  # noqa: PLC0415
+
+    if given and len(given) > 1:
+        raise UsageError(
+            f"{command} takes one --scheme, not {len(given)} ({', '.join(given)}); {several}"
+        )
+    return given[0] if given else None

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from hukoucalc.cli.common import print_json, reports_errors, stdout
+from hukoucalc.cli.common import one_scheme, print_json, reports_errors, stdout
 from hukoucalc.errors import UsageError
 
 _SIGNED = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
@@ -25,7 +25,7 @@ def plan(
         ),
     ],
     scheme: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
             "--scheme",
             "-s",
@@ -61,7 +61,8 @@ def plan(
     from hukoucalc.planning import make_plan  # noqa: PLC0415
     from hukoucalc.scoring import load_applicant  # noqa: PLC0415
 
-    loaded, record = load_applicant(applicant, scheme)
+    chosen = one_scheme(scheme, "plan", "`hukoucalc score -s A -s B` shows several side by side")
+    loaded, record = load_applicant(applicant, chosen)
     result = make_plan(loaded, record, applicant=str(applicant), target=goal, until=last)
     if as_json:
         print_json(result.model_dump(mode="json"))

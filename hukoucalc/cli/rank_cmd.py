@@ -12,14 +12,17 @@ from hukoucalc.cli.common import (
     ApplicantsArg,
     EncodingOpt,
     ErrorsOpt,
+    OneSchemeOpt,
     StrictOpt,
     escape,
+    one_scheme,
     print_json,
     reports_errors,
     stderr,
     stdout,
 )
 from hukoucalc.cli.progress import READ, WRITE, stage_bar
+from hukoucalc.errors import UsageError
 
 
 class Format(StrEnum):
@@ -30,10 +33,7 @@ class Format(StrEnum):
 @reports_errors
 def rank(
     applicants: ApplicantsArg,
-    scheme: Annotated[
-        str,
-        typer.Option("--scheme", "-s", metavar="SCHEME", help="Bundled scheme name or .toml path."),
-    ],
+    scheme: OneSchemeOpt,
     quota: Annotated[
         int | None, typer.Option(min=0, metavar="N", help="Override the scheme's quota.")
     ] = None,
@@ -59,7 +59,10 @@ def rank(
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
 
     check_outputs({"--output": output, "--errors": errors}, source=applicants)  # before work
-    loaded = load_scheme(scheme)
+    chosen = one_scheme(scheme, "rank", "`hukoucalc compare` ranks one pool under several")
+    if chosen is None:  # Typer requires the option: this is for mypy
+        raise UsageError("rank needs a --scheme")
+    loaded = load_scheme(chosen)
     if fmt is None:
         suffix = output.suffix.lower() if output is not None else ""
         fmt = Format.jsonl if suffix in (".jsonl", ".ndjson") else Format.csv
