@@ -66,7 +66,7 @@ class RankSummary(BaseModel):
 @dataclass
 class RankResult:
     summary: RankSummary
-    ranked: pl.DataFrame  # the publishable list, as text cells
+    ranked: pl.DataFrame  # the publishable list: text, exact decimals, rank, booleans
     errors: pl.DataFrame  # row, column, value, reason
     spreadsheet: bool = False  # text cells of ``ranked`` already neutralised (CSV only)
 
@@ -238,7 +238,9 @@ def _publishable(
         .then(pl.lit(below))
         .otherwise(pl.lit(""))
     )
-    columns: list[pl.Expr] = [pl.col(RANK).cast(pl.String).fill_null("").alias("rank")]
+    # rank (null when not ranked), eligible and admitted keep their types: CSV writes them as
+    # "", "true", "false"; JSON Lines as numbers, null and booleans
+    columns: list[pl.Expr] = [pl.col(RANK).alias("rank")]
     columns += [pl.col(n).fill_null("") for n in ("id_number", "name") if n in scheme.fields]
     columns += [
         decimal_column(pl.col(f"ind:{i.id}"), unit, places).alias(i.id) for i in scheme.indicators
@@ -248,8 +250,8 @@ def _publishable(
     ]
     columns += [
         decimal_column(pl.col("total"), unit, places).alias("total"),
-        pl.col("eligible").cast(pl.String),
-        pl.col(ADMITTED).cast(pl.String).alias("admitted"),
+        pl.col("eligible"),
+        pl.col(ADMITTED).alias("admitted"),
         reason.alias("reason"),
     ]
     registration = scheme.selection.registration

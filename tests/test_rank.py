@@ -704,12 +704,18 @@ def test_jsonl_output_holds_the_same_cells_as_csv(runner: CliRunner, tmp_path: P
     lines = [json.loads(line) for line in raw.decode("utf-8").splitlines()]
     assert len(lines) == 9
     assert [list(line) for line in lines] == [list(expected[0])] * 9
-    as_text = [
-        {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in line.items()}
-        for line in lines
-    ]
+    as_text = [{k: _csv_text(v) for k, v in line.items()} for line in lines]
     assert as_text == expected
     assert lines[6]["tax"] == "-12.00"  # exact decimal text, not a float
+    assert (lines[0]["rank"], lines[0]["eligible"], lines[0]["admitted"]) == (1, True, True)
+    assert [line["rank"] for line in lines if not line["eligible"]] == [None, None]
+
+
+def _csv_text(value: object) -> str:
+    """A JSON value as the CSV list writes it (null empty, booleans lower case)."""
+    if value is None:
+        return ""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def test_json_summary_document(runner: CliRunner, tmp_path: Path) -> None:
