@@ -413,13 +413,15 @@ def test_scheme_show(runner: CliRunner) -> None:
     [
         ("shanghai-2015", "Selection: threshold 120 "),
         ("tianjin-2021", "Selection: threshold 110, quota 4,694 "),
-        ("guangzhou-2015", "Selection: threshold_then_keys, quota 4,500, threshold 60, then by "),
+        ("guangzhou-2015", "Selection: threshold 60 then keys, quota 4,500; keys: "),
     ],
 )
 def test_scheme_show_selection_names_each_parameter_once(
     runner: CliRunner, scheme: str, selection: str
 ) -> None:
     assert selection in flat(run(runner, "scheme", "show", scheme).stdout)
+    listed = flat(run(runner, "scheme", "list").stdout)  # the same words, without the keys
+    assert selection.removeprefix("Selection: ").removesuffix("; keys: ").strip() in listed
 
 
 @pytest.mark.parametrize("ref", [BEIJING, "beijing-2018", f"{DATA}/mini.toml"])

@@ -9,19 +9,32 @@ from rich.text import Text
 from hukoucalc.describe import condition_text, rule_text, value_text
 from hukoucalc.engine.units import format_decimal
 from hukoucalc.scheme.load import LoadedScheme
-from hukoucalc.scheme.model import Scheme
+from hukoucalc.scheme.model import Scheme, Selection
 
 
 def render_list(loaded: list[LoadedScheme], console: Console) -> None:
     table = Table(title="Bundled schemes", title_justify="left")
-    for column in ("id", "city", "year", "selection", "title"):
-        table.add_column(column, overflow="fold")
+    for column in ("id", "city", "year"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("selection")
+    table.add_column("title", overflow="fold", min_width=16)
     for s in loaded:
         meta, sel = s.scheme.scheme, s.scheme.selection
-        how = sel.mode + (f" {sel.quota:,}" if sel.quota is not None else "")
-        how += f" ≥{format_decimal(sel.threshold)}" if sel.threshold is not None else ""
-        table.add_row(s.id, meta.city, str(meta.year), how, meta.title)
+        table.add_row(s.id, meta.city, str(meta.year), _selection(sel), meta.title)
     console.print(table)
+
+
+def _selection(sel: Selection) -> str:
+    """The mode in words with its parameters: "quota 6,000", "threshold 120", "threshold 110,
+    quota 4,694", "threshold 60 then keys, quota 4,500"."""
+    words = []
+    if sel.threshold is not None:
+        words.append(f"threshold {format_decimal(sel.threshold)}")
+        if sel.mode == "threshold_then_keys":
+            words[-1] += " then keys"
+    if sel.quota is not None:
+        words.append(f"quota {sel.quota:,}")
+    return ", ".join(words) or sel.mode
 
 
 def _provenance(source: str, tag: str | None, note: str | None) -> Text:
@@ -105,16 +118,10 @@ def render_scheme(loaded: LoadedScheme, console: Console) -> None:
     console.print(ind)
     _groups_and_gates(s, console)
     sel = s.selection
-    params = {"quota": f"{sel.quota:,}" if sel.quota is not None else None}
-    params["threshold"] = format_decimal(sel.threshold) if sel.threshold is not None else None
-    # the mode's own parameter names it: "quota 6,000", not "quota, quota 6,000"
-    details: list[str] = [] if params.get(sel.mode) else [sel.mode]
-    details += [
-        f"{k} {v}" for k, v in sorted(params.items(), key=lambda kv: kv[0] != sel.mode) if v
-    ]
+    details = _selection(sel)
     if sel.keys:
-        details.append("then by " + ", ".join(f"{k.measure} ({k.order})" for k in sel.keys))
-    console.print(f"[bold]Selection[/]: {', '.join(details)}  [dim]{sel.source}[/]")
+        details += "; keys: " + ", ".join(f"{k.measure} ({k.order})" for k in sel.keys)
+    console.print(f"[bold]Selection[/]: {details}  [dim]{sel.source}[/]")
     if sel.note:
         console.print(Text(sel.note))
     if s.total.floor is not None:
