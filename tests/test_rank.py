@@ -882,3 +882,22 @@ def test_a_second_scheme_is_refused_not_dropped(runner: CliRunner) -> None:
         "rank takes one --scheme, not 2 (beijing-2018, beijing-2020)",
         "hukoucalc compare",
     )
+
+
+def test_the_summary_says_when_there_is_nothing_to_rank(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "header.csv"
+    path.write_text(run(runner, "scheme", "template", "beijing-2018").stdout, encoding="utf-8")
+    shown = flat(run(runner, "rank", path, "-s", "beijing-2018").stdout)
+    assert "rows read 0 " in shown and "No applications in the file: nothing to rank." in shown
+
+
+def test_the_summary_points_to_the_errors_file_only_when_there_is_one(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    bad = f"{DATA}/bad-rows.csv"
+    without = flat(run(runner, "rank", bad, "-s", "beijing-2018").stdout)
+    assert "invalid 12 " in without and "errors file" not in without
+    written = run(runner, "rank", bad, "-s", "beijing-2018", "--errors", tmp_path / "bad.csv")
+    assert "invalid (see the errors file) 12 " in flat(written.stdout)
+    clean = run(runner, "rank", BEIJING, "-s", "beijing-2018", "--errors", tmp_path / "none.csv")
+    assert "invalid 0 " in flat(clean.stdout)

@@ -20,7 +20,10 @@ def render_summary(summary: RankSummary, console: Console) -> None:
     quota = f"{summary.quota:,}" if summary.quota is not None else "—"
     rows = [
         ("rows read", f"{summary.rows:,}"),
-        ("invalid (see the errors file)", f"{summary.invalid:,}"),
+        (
+            "invalid" + (" (see the errors file)" if summary.errors and summary.invalid else ""),
+            f"{summary.invalid:,}",
+        ),
         ("ineligible", f"{summary.ineligible:,}"),
         ("eligible", f"{summary.eligible:,}"),
     ]
@@ -35,6 +38,8 @@ def render_summary(summary: RankSummary, console: Console) -> None:
     for label, value in rows:
         table.add_row(label, value)
     console.print(table)
+    if summary.rows == 0:
+        console.print("[yellow]No applications in the file[/]: nothing to rank.")
     if summary.histogram:
         most = max(b.count for b in summary.histogram) or 1
         hist = Table(title="Eligible applicants by total", title_justify="left", box=None)
