@@ -480,9 +480,12 @@ def test_gb18030_read_as_utf8_is_refused(runner: CliRunner, encoded: dict[str, P
     assert_error(result, ExitCode.INPUT_FILE, "gb18030.csv")
 
 
-def test_an_unknown_encoding_is_named(runner: CliRunner) -> None:
-    result = run(runner, "rank", BEIJING, "-s", "beijing-2018", "--encoding", "klingon")
-    assert_error(result, ExitCode.INPUT_FILE, "klingon")
+@pytest.mark.parametrize("command", ["rank", "compare"])
+def test_an_unknown_encoding_is_a_usage_error(runner: CliRunner, command: str) -> None:
+    schemes = ["-s", "beijing-2018"] + (["-s", "beijing-2020"] if command == "compare" else [])
+    result = run(runner, command, BEIJING, *schemes, "--encoding", "klingon")
+    assert result.exit_code == ExitCode.USAGE and result.stdout == ""
+    assert "Invalid value for '--encoding': unknown encoding 'klingon'" in flat(result.stderr)
 
 
 def test_a_file_in_neither_encoding_says_so(runner: CliRunner, tmp_path: Path) -> None:

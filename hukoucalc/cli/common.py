@@ -22,9 +22,29 @@ ErrorsOpt = Annotated[
 StrictOpt = Annotated[
     bool, typer.Option("--strict", help="Stop at the first bad row, writing nothing.")
 ]
+
+
+def _known_encoding(name: str | None) -> str | None:
+    """An encoding Python knows, checked before any file is read (a usage error, exit 2)."""
+    import codecs  # noqa: PLC0415
+
+    if name is not None:
+        try:
+            codecs.lookup(name)
+        except LookupError:
+            raise typer.BadParameter(
+                f"unknown encoding '{name}' (CSV exports are utf-8, utf-8-sig or gb18030)"
+            ) from None
+    return name
+
+
 EncodingOpt = Annotated[
     str | None,
-    typer.Option(metavar="ENCODING", help="Input encoding (default: detect UTF-8 / GB18030)."),
+    typer.Option(
+        metavar="ENCODING",
+        help="Input encoding (default: detect UTF-8 / GB18030).",
+        callback=_known_encoding,
+    ),
 ]
 
 # The --scheme of a command that ranks or projects under one scheme: declared repeatable so that a
