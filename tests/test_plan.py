@@ -340,3 +340,17 @@ def test_a_second_scheme_is_refused_not_dropped(runner: CliRunner) -> None:
         runner, "plan", "examples/applicant.json", "-s", "beijing-2018", "-s", "beijing-2020"
     )
     assert_error(result, 2, "plan takes one --scheme, not 2", "score -s A -s B")
+
+
+@pytest.mark.parametrize(
+    ("applicant", "line"),
+    [("examples/applicant.json", "area_both"), ("examples/applicant-beijing-2020.json", "area")],
+)
+def test_a_policys_start_stays_put_while_the_rounds_move(
+    runner: CliRunner, applicant: str, line: str
+) -> None:
+    """Beijing's 职住区域 months count from the measures' start in every round: a date literal,
+    not a named date that the projection moves, so the line grows to its cap."""
+    doc = plan_json(runner, applicant)
+    grown = [round_["lines"][line] for round_ in doc["rounds"][:4]]
+    assert grown[0] != grown[-1] and grown == sorted(grown, key=float), grown
