@@ -32,6 +32,7 @@ from hukoucalc import idnumber, periods
 from hukoucalc.errors import ApplicantError, InputFileError
 from hukoucalc.scheme.model import AgeMeasure, FieldSpec, Scheme
 from hukoucalc.textfile import read_text
+from hukoucalc.words import FALSE, TRUE, YES_NO, truth
 
 META_KEYS = ("scheme", "comment")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -87,6 +88,16 @@ def _event_list(value: object) -> object:
     return value
 
 
+def _yes_no(value: object) -> object:
+    """A JSON boolean, or one of the words a CSV cell may use."""
+    if isinstance(value, str):
+        found = truth(value)
+        if found is None:
+            raise ValueError(f"{value!r} is not {YES_NO}")
+        return found
+    return value
+
+
 def _periods(value: object) -> tuple[periods.Period, ...]:
     return periods.parse_periods(value)
 
@@ -107,7 +118,9 @@ def _field_type(name: str, spec: FieldSpec) -> Any:
             WithJsonSchema({"type": "string", "format": "date"}),
         ]
     if spec.type == "bool":
-        return StrictBool
+        words = [*TRUE, *FALSE]
+        schema = {"anyOf": [{"type": "boolean"}, {"type": "string", "enum": words}]}
+        return Annotated[StrictBool, BeforeValidator(_yes_no), WithJsonSchema(schema)]
     if spec.type == "int":
         low = int(spec.min) if spec.min is not None else None
         high = int(spec.max) if spec.max is not None else None
@@ -120,7 +133,18 @@ def _field_type(name: str, spec: FieldSpec) -> Any:
         ]
     if spec.type == "enum":
         assert spec.values is not None
-        return Literal[tuple(spec.values)]
+        labels = {label: code for code, label in spec.values.items() if label not in spec.values}
+        choices = [{"const": code, "title": label} for code, label in spec.values.items()]
+        choices += [
+            {"const": label, "description": f"label of {code}"} for label, code in labels.items()
+        ]
+        return Annotated[
+            Literal[tuple(spec.values)],
+            BeforeValidator(
+                lambda value: labels.get(value, value) if isinstance(value, str) else value
+            ),
+            WithJsonSchema({"type": "string", "anyOf": choices}),
+        ]
     if spec.type == "periods":
         return Annotated[
             tuple[tuple[int, int], ...], BeforeValidator(_periods), WithJsonSchema(PERIODS_SCHEMA)
@@ -247,9 +271,11 @@ def _describe(exc: ValidationError, scheme: Scheme) -> str:
         if err["type"] == "missing":
             message = "required field is missing"
         elif err["type"] == "literal_error" and spec is not None and spec.values:
-            message = f"{err['input']!r} is not one of: {', '.join(spec.values)}"
+            allowed = ", ".join(f"{code} ({label})" for code, label in spec.values.items())
+            message = f"{err['input']!r} is not one of: {allowed}"
         elif not err["type"].startswith("value_error") and "input" in err:
-            message = f"{message}, got {err['input']!r}"
+            given = err["input"]
+            message = f"{message}, got {str(given) if isinstance(given, Decimal) else repr(given)}"
         label = f" ({spec.label})" if spec is not None else ""
         at = "".join(f"[{step}]" for step in loc[1:] if isinstance(step, int))
         lines.append(f"field '{name}'{at}{label}: {message}" if name else message)

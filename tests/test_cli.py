@@ -280,7 +280,7 @@ APPLICANT_ERRORS = [
     ),
     pytest.param(
         "applicant_mistyped_bool.json",
-        ["field 'residence_permit'", "valid boolean"],
+        ["field 'residence_permit'", "'perhaps' is not true/false (also 1/0, yes/no, 是/否)"],
         id="mistyped-field",
     ),
     pytest.param(
@@ -305,7 +305,7 @@ APPLICANT_ERRORS = [
     ),
     pytest.param(
         "applicant_bad_enum.json",
-        ["field 'education'", "'phd' is not one of: none, college, bachelor, master, doctor"],
+        ["field 'education'", "'phd' is not one of: none (无), college (大专（高职）), bachelor ("],
         id="enum-value-not-allowed",
     ),
     pytest.param(
@@ -610,3 +610,29 @@ def test_an_unexpected_error_is_internal_and_shown_whole_with_debug(
     assert "internal error" in result.stderr and "RuntimeError: boom" in result.stderr
     debugged = runner.invoke(app, ["--debug", "score", EXAMPLE])
     assert isinstance(debugged.exception, RuntimeError)  # raised on, for its traceback
+
+
+def test_json_takes_the_words_and_labels_a_csv_cell_may_use(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """ "是" for true and an enum's label for its code, as in a batch cell: the same scorecard."""
+    data = json.loads((ROOT / EXAMPLE).read_text(encoding="utf-8"))
+    assert (data["residence_permit"], data["education"]) == (True, "master")
+    worded = data | {"residence_permit": "是", "education": "研究生学历并取得硕士学位"}
+    path = tmp_path / "worded.json"
+    path.write_text(json.dumps(worded, ensure_ascii=False), encoding="utf-8")
+    plain, same = score_json(runner, EXAMPLE), score_json(runner, path)
+    assert same["total"] == plain["total"] and same["indicators"] == plain["indicators"]
+
+
+def test_an_unknown_enum_value_lists_codes_and_labels(runner: CliRunner, tmp_path: Path) -> None:
+    data = json.loads((ROOT / EXAMPLE).read_text(encoding="utf-8")) | {"education": "硕士"}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = run(runner, "score", path)
+    assert_error(
+        result,
+        ExitCode.APPLICANT,
+        "'硕士' is not one of: none (",
+        "master (研究生学历并取得硕士学位)",
+    )

@@ -312,7 +312,7 @@ def test_applicant_errors(runner: CliRunner) -> None:
     assert_error(
         result,
         ExitCode.APPLICANT,
-        "bad-education.json: field 'education' (学历): 'phd' is not one of: none, bachelor, master",
+        "bad-education.json: field 'education' (学历): 'phd' is not one of: none (无), bachelor (",
     )
 
 

@@ -19,9 +19,8 @@ from hukoucalc.batch.columns import EMPTY_END, EMPTY_START, end_col, start_col
 from hukoucalc.batch.layout import Layout
 from hukoucalc.idnumber import WEIGHTS
 from hukoucalc.scheme.model import FieldSpec
+from hukoucalc.words import FALSE, TRUE
 
-TRUE = ("true", "1", "yes", "y", "t", "是", "有")
-FALSE = ("false", "0", "no", "n", "f", "否", "无")
 ID_FORMAT = r"^[0-9]{17}[0-9X]$"
 DATE_FORMAT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _RANGE = Layout("9999-99..9999-99", 8)

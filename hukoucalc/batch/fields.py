@@ -13,17 +13,11 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from hukoucalc.batch.canonical import (
-    DATE_FORMAT,
-    FALSE,
-    FAST,
-    ID_FORMAT,
-    TRUE,
-    Fast,
-)
+from hukoucalc.batch.canonical import DATE_FORMAT, FAST, ID_FORMAT, Fast
 from hukoucalc.batch.columns import EMPTY_END, EMPTY_START, end_col, start_col
 from hukoucalc.idnumber import CHECK, WEIGHTS
 from hukoucalc.scheme.model import FieldSpec, Scheme
+from hukoucalc.words import FALSE, TRUE, YES_NO
 
 ROW = "__row"
 _TRUE, _FALSE = list(TRUE), list(FALSE)
@@ -155,7 +149,7 @@ def _bool(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
     )
     error = _fail(
         cell.is_not_null() & ~low.is_in(_TRUE + _FALSE),
-        pl.format("{} is not true/false (also 1/0, yes/no, 是/否)", cell),
+        pl.format(f"{{}} is not {YES_NO}", cell),
     )
     return Parsed([value.alias(name)], error, [[cell.str.to_lowercase().alias(f"~{name}low")]])
 
