@@ -16,12 +16,12 @@ import polars as pl
 from pydantic import BaseModel
 
 from hukoucalc import __version__
-from hukoucalc.atomic import check_outputs
+from hukoucalc.atomic import Writer, check_outputs, write_all
 from hukoucalc.batch.fields import ROW, Typed, type_batch
 from hukoucalc.batch.read import read_batch
 from hukoucalc.batch.score import decimal_column, score_batch
 from hukoucalc.batch.select import ADMITTED, QUALIFIED, RANK, select
-from hukoucalc.batch.write import neutralise, write_atomically
+from hukoucalc.batch.write import frame_writer, neutralise
 from hukoucalc.engine.compile import compile_scheme
 from hukoucalc.engine.units import format_decimal, to_decimal
 from hukoucalc.errors import ApplicantError
@@ -323,18 +323,21 @@ def histogram(frame: pl.DataFrame, unit: int, cutoff: int | None, width: int = 5
 def write_results(
     result: RankResult, output: Path | None, fmt: str, errors_path: Path | None
 ) -> None:
-    """Write the ranked list and the bad rows (each atomically, never over the input)."""
+    """Write the ranked list and the bad rows: both or neither, each atomically, never over the
+    input."""
     outputs = {"--output": output, "--errors": errors_path}
     check_outputs(outputs, source=Path(result.summary.input["path"]))
+    writes: list[tuple[Path, Writer]] = []
     if output is not None:
         ranked = result.ranked
         if result.spreadsheet and fmt != "csv":
             raise ValueError("a list neutralised for spreadsheets is written as CSV only")
         if fmt == "csv" and not result.spreadsheet:
             ranked = ranked.with_columns(neutralise(c for c in TEXT if c in ranked.columns))
-        write_atomically(ranked, output, fmt)
-        result.summary.output = str(output)
+        writes.append((output, frame_writer(ranked, fmt)))
     if errors_path is not None:
         safe = result.errors.with_columns(neutralise(["value", "reason"]))
-        write_atomically(safe, errors_path, "csv")
-        result.summary.errors = str(errors_path)
+        writes.append((errors_path, frame_writer(safe, "csv")))
+    write_all(writes)
+    result.summary.output = None if output is None else str(output)
+    result.summary.errors = None if errors_path is None else str(errors_path)

@@ -29,8 +29,8 @@ def neutralise(columns: Iterable[str]) -> list[pl.Expr]:
     ]
 
 
-def write_atomically(frame: pl.DataFrame, path: Path, fmt: str) -> None:
-    """Write ``frame`` as CSV or JSON Lines to a temporary file beside ``path``, then rename it."""
+def frame_writer(frame: pl.DataFrame, fmt: str) -> atomic.Writer:
+    """A writer of ``frame`` as CSV (with a BOM) or JSON Lines, for :func:`atomic.write_all`."""
 
     def write(temp: str) -> None:
         if fmt == "jsonl":  # exact decimals as strings: JSON numbers are read as floats
@@ -39,4 +39,9 @@ def write_atomically(frame: pl.DataFrame, path: Path, fmt: str) -> None:
         else:
             frame.write_csv(temp, include_bom=True)
 
-    atomic.write_atomically(path, write)
+    return write
+
+
+def write_atomically(frame: pl.DataFrame, path: Path, fmt: str) -> None:
+    """Write ``frame`` as CSV or JSON Lines to a temporary file beside ``path``, then rename it."""
+    atomic.write_atomically(path, frame_writer(frame, fmt))

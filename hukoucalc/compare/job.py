@@ -12,7 +12,8 @@ import polars as pl
 from pydantic import BaseModel, field_serializer
 
 from hukoucalc import __version__
-from hukoucalc.batch.write import neutralise, write_atomically
+from hukoucalc.atomic import Writer
+from hukoucalc.batch.write import frame_writer, neutralise
 from hukoucalc.compare.composition import Dimension, composition
 from hukoucalc.compare.movers import Movers, applicant_ids, movers
 from hukoucalc.compare.pool import Pool
@@ -75,17 +76,20 @@ def write_outputs(
     result: CompareResult, *, movers: Path | None, errors: Path | None, report: Path | None
 ) -> None:
     """The movers (CSV: id, scheme, direction, baseline_rank, new_rank), the bad rows (CSV) and
-    the HTML report, each written atomically, never over the input or over each other."""
-    from hukoucalc.atomic import check_outputs, write_text_atomically  # noqa: PLC0415
+    the HTML report: all or none, each atomically, never over the input or each other."""
+    from hukoucalc.atomic import check_outputs, text_writer, write_all  # noqa: PLC0415
     from hukoucalc.render.report_html import render_report  # noqa: PLC0415
 
     outputs = {"--movers": movers, "--errors": errors, "--report": report}
     check_outputs(outputs, source=Path(result.comparison.input["path"]))
+    writes: list[tuple[Path, Writer]] = []
     if movers is not None:
-        write_atomically(result.movers.with_columns(neutralise(["id"])), movers, "csv")
-        result.comparison.movers_file = str(movers)
+        writes.append((movers, frame_writer(result.movers.with_columns(neutralise(["id"])), "csv")))
     if errors is not None:
-        write_atomically(result.errors.with_columns(neutralise(["value", "reason"])), errors, "csv")
+        safe = result.errors.with_columns(neutralise(["value", "reason"]))
+        writes.append((errors, frame_writer(safe, "csv")))
     if report is not None:
-        write_text_atomically(report, render_report(result.comparison))
-        result.comparison.report = str(report)
+        writes.append((report, text_writer(render_report(result.comparison))))
+    write_all(writes)  # all or none
+    result.comparison.movers_file = None if movers is None else str(movers)
+    result.comparison.report = None if report is None else str(report)
