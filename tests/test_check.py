@@ -280,7 +280,7 @@ def test_cli_clean_scheme_exits_0(runner: CliRunner) -> None:
     result = run(runner, "scheme", "check", "shenzhen-2023")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
-        "shenzhen-2023: passes (0 errors, 0 warnings, 0 notes)\n"
+        "shenzhen-2023: passes (0 errors, 0 warnings, 0 info)\n"
         "  size class 超大城市: 城区常住人口 10,000,000 (2017)\n"
     )
     assert result.stderr == ""
@@ -291,7 +291,7 @@ def test_cli_errors_exit_1_with_a_table(runner: CliRunner) -> None:
     assert result.exit_code == 1
     out = flat(result.stdout)
     assert "points-in-small-city" in out
-    assert "check-small-city: fails (1 error, 1 warning, 0 notes) size class Ⅱ型大城市" in out
+    assert "check-small-city: fails (1 error, 1 warning, 0 info) size class Ⅱ型大城市" in out
     assert "1 errors" not in out
 
 
@@ -384,7 +384,7 @@ def test_cli_counts_in_words_singular_and_plural(runner: CliRunner) -> None:
     """`1 warning, 1 note`, never `1 notes` (wuhan: one cliff, one value missing from a table)."""
     result = run(runner, "scheme", "check", "wuhan")
     assert result.exit_code == 0
-    assert "wuhan: passes (0 errors, 2 warnings, 1 note)" in flat(result.stdout)
+    assert "wuhan: passes (0 errors, 2 warnings, 1 info)" in flat(result.stdout)
 
 
 def test_cli_table_keeps_keys_whole_at_80_columns() -> None:

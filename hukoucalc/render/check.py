@@ -49,13 +49,11 @@ def render_check(loaded: LoadedScheme, findings: list[Finding], console: Console
 
 
 def verdict_line(loaded: LoadedScheme, findings: list[Finding]) -> str:
-    """``beijing-2018: passes (0 errors, 1 warning, 3 notes)``, then the size class below it."""
+    """``beijing-2018: passes (0 errors, 1 warning, 3 info)``, then the size class below it: the
+    words of the table's severity column and of ``--json``."""
     n = counts(findings)
     verdict = "[green]passes[/]" if passed(findings) else "[bold red]fails[/]"
-    tally = ", ".join(
-        plural(n[severity], word)
-        for severity, word in (("error", "error"), ("warning", "warning"), ("info", "note"))
-    )
+    tally = f"{plural(n['error'], 'error')}, {plural(n['warning'], 'warning')}, {n['info']} info"
     return (
         f"{escape(loaded.id)}: {verdict} ({tally})\n"
         f"  {escape(class_text(loaded, class_of(loaded.scheme)))}"
