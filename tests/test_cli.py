@@ -408,6 +408,17 @@ def test_scheme_show(runner: CliRunner) -> None:
     assert "Selection: quota 6,000 " in flat(out)  # not "quota, quota 6,000"
 
 
+def test_scheme_show_lists_the_fields_an_applicant_gives(runner: CliRunner) -> None:
+    out = flat(run(runner, "scheme", "show", "beijing-2020").stdout)
+    assert "Fields (an applicant's keys, a batch's columns)" in out
+    # row by row: label, type, values; then id, need (required or default)
+    assert "持有北京市居住证 bool residence_permit required" in out
+    assert "性别 enum male = 男 sex required female = 女" in out
+    assert "int 0 to 3 iit_100k_years default 0" in out
+    assert "bool criminal_record default false" in out
+    assert "公民身份号码 id_number id_number optional" in out
+
+
 @pytest.mark.parametrize(
     ("scheme", "selection"),
     [

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -22,6 +25,37 @@ def render_list(loaded: list[LoadedScheme], console: Console) -> None:
         meta, sel = s.scheme.scheme, s.scheme.selection
         table.add_row(s.id, meta.city, str(meta.year), _selection(sel), meta.title)
     console.print(table)
+
+
+def _fields(s: Scheme) -> Table:
+    """What an applicant gives: each field with its type, whether it is required (else its
+    default), and its allowed values or bounds."""
+    table = _table("Fields (an applicant's keys, a batch's columns)", "field", "type", "values")
+    for name, spec in s.fields.items():
+        kind = spec.type + (f", {spec.places} places" if spec.places is not None else "")
+        if spec.required:
+            need = "required"
+        elif spec.default is None and spec.type != "bool":
+            need = "optional"
+        else:  # a bool not given is false
+            need = f"default {_shown(False if spec.default is None else spec.default)}"
+        allowed = [f"{code} = {label}" for code, label in (spec.values or {}).items()]
+        low, high = (None if b is None else format_decimal(b) for b in (spec.min, spec.max))
+        if low is not None or high is not None:
+            allowed.append(
+                f"{low} to {high}" if low and high else f"≥ {low}" if low else f"≤ {high}"
+            )
+        table.add_row(
+            _name(name, spec.label), f"{kind}\n[dim]{need}[/]", escape("\n".join(allowed))
+        )
+    return table
+
+
+def _shown(default: object) -> str:
+    """A field's default as a user writes it."""
+    if isinstance(default, bool):
+        return str(default).lower()
+    return format_decimal(default) if isinstance(default, Decimal) else str(default)
 
 
 def _selection(sel: Selection) -> str:
@@ -93,6 +127,7 @@ def render_scheme(loaded: LoadedScheme, console: Console) -> None:
     for name, day in s.dates.items():
         dates.add_row(name, str(day))
     console.print(dates)
+    console.print(_fields(s))
 
     ind = _table("Indicators", "indicator", "rule", "source, confidence, note")
     for i in s.indicators:
