@@ -196,7 +196,18 @@ def test_cli_table(runner: CliRunner) -> None:
     assert "− groups[extra].cap 20" in lines
     assert "+ selection.threshold 100" in lines
     assert "住所" in lines  # the label, under the first row of the item
-    assert out.endswith("5 added (+), 2 removed (−), 14 changed (~)")
+    assert out.endswith(
+        "5 added (+), 2 removed (−), 13 changed (~); and 1 change of sources, notes and labels "
+        "(`hukoucalc scheme diff --all diff-base diff-draft` lists them)"
+    )
+    assert "gates[insurance].label" not in out  # a label: not what the rule does
+
+
+def test_cli_table_all_lists_sources_notes_and_labels(runner: CliRunner) -> None:
+    result = run(runner, "scheme", "diff", "--all", BASE, DRAFT)
+    lines = [flat(line) for line in result.stdout.splitlines()]
+    assert '~ gates[insurance].label "社保满7年" "社保满5年"' in lines
+    assert flat(result.stdout).endswith("5 added (+), 2 removed (−), 14 changed (~)")
 
 
 def test_cli_table_at_80_columns_reads() -> None:

@@ -131,7 +131,10 @@ def diff(
     b: Annotated[
         str, typer.Argument(metavar="B", help="The second scheme (bundled name or path).")
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    every: Annotated[
+        bool, typer.Option("--all", help="Also list changes of sources, notes and labels.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (every change).")] = False,
 ) -> None:
     """Show what changes from scheme A to scheme B, parameter by parameter.
 
@@ -150,7 +153,7 @@ def diff(
         return
     from hukoucalc.render.diff import render_diff  # noqa: PLC0415
 
-    render_diff(result, stdout())
+    render_diff(result, stdout(), provenance=every)
 
 
 app.command(name="new")(new_cmd.new)

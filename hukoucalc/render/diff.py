@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from hukoucalc.describe import plural
 from hukoucalc.engine.units import format_decimal
 from hukoucalc.scheme.diff import SECTIONS, SchemeDiff
 
@@ -24,12 +25,18 @@ _MARK = {"added": "[green]+[/]", "removed": "[red]−[/]", "changed": "[yellow]~
 
 
 def render_diff(
-    diff: SchemeDiff, console: Console, *, a: str | None = None, b: str | None = None
+    diff: SchemeDiff,
+    console: Console,
+    *,
+    a: str | None = None,
+    b: str | None = None,
+    provenance: bool = False,
 ) -> None:
     """Columns headed ``a`` and ``b``: by default the schemes' ids (``A``/``B`` if the same).
 
     One row per parameter: a mark (``+`` added, ``−`` removed, ``~`` changed), the key with the
     label of what it belongs to below it (once for consecutive rows of the same item), the values.
+    Changes of sources, notes and labels are counted, and listed only with ``provenance``.
     """
     same = diff.a == diff.b
     a = a or ("A" if same else diff.a)
@@ -38,7 +45,7 @@ def render_diff(
     if diff.identical:
         console.print("no differences")
         return
-    for section, changes in diff.sections().items():
+    for section, changes in diff.sections(provenance=provenance).items():
         table = Table(title=SECTIONS.get(section, section), title_justify="left")
         table.add_column("", no_wrap=True)
         table.add_column("parameter", overflow="fold", ratio=2)
@@ -54,8 +61,18 @@ def render_diff(
             shown = c.label
             table.add_row(_MARK[c.kind], where, escape(old), escape(new))
         console.print(table)
-    counts = {kind: sum(c.kind == kind for c in diff.changes) for kind in _MARK}
-    console.print(", ".join(f"{n} {kind} ({_MARK[kind]})" for kind, n in counts.items()))
+    listed = [c for c in diff.changes if provenance or not c.provenance]
+    counts = {kind: sum(c.kind == kind for c in listed) for kind in _MARK}
+    tally = ", ".join(f"{n} {kind} ({_MARK[kind]})" for kind, n in counts.items())
+    if not listed:
+        tally = "the rules are the same"
+    hidden = len(diff.changes) - len(listed)
+    if hidden:
+        tally += (
+            f"; and {plural(hidden, 'change')} of sources, notes and labels "
+            f"(`hukoucalc scheme diff --all {escape(diff.a)} {escape(diff.b)}` lists them)"
+        )
+    console.print(tally)
 
 
 def _body(value: Any) -> Any:

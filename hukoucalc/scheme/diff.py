@@ -37,6 +37,10 @@ SECTIONS: dict[str, str] = {
 }
 """The top-level keys of a scheme in the order a diff shows them, with their section titles."""
 
+PROVENANCE = frozenset({"source", "confidence", "note", "label", "title", "description", "help"})
+"""Keys that say where a rule comes from or what it is called, not what it does: ``scheme diff``
+lists their changes only on request (``--all``)."""
+
 _MATCH_BY = {"cutoffs": "year"}
 """Lists of tables matched by a key other than ``id``."""
 
@@ -53,6 +57,11 @@ class Change(BaseModel):
     old: Any = None
     new: Any = None
 
+    @property
+    def provenance(self) -> bool:
+        """A change of a source, a confidence tag, a note or a label (see :data:`PROVENANCE`)."""
+        return self.section == "sources" or self.key.rsplit(".", 1)[-1] in PROVENANCE
+
 
 class SchemeDiff(BaseModel):
     """The differences from scheme ``a`` to scheme ``b``, in the order of :data:`SECTIONS`."""
@@ -67,11 +76,13 @@ class SchemeDiff(BaseModel):
     def identical(self) -> bool:
         return not self.changes
 
-    def sections(self) -> dict[str, list[Change]]:
-        """The changes grouped by section, in the order of :data:`SECTIONS`."""
+    def sections(self, *, provenance: bool = True) -> dict[str, list[Change]]:
+        """The changes grouped by section, in the order of :data:`SECTIONS`; without
+        ``provenance``, only those that change what the scheme does."""
         out: dict[str, list[Change]] = {}
         for change in self.changes:
-            out.setdefault(change.section, []).append(change)
+            if provenance or not change.provenance:
+                out.setdefault(change.section, []).append(change)
         return out
 
     def to_json(self) -> dict[str, Any]:
