@@ -105,7 +105,7 @@ def _most_failed(stats: SchemeStats) -> str:
     if not stats.excluded_by:
         return "—"
     first = stats.excluded_by[0]
-    return f"{first.gate} ({first.failing:,})"
+    return f"{first.reason} ({first.failing:,})"
 
 
 def line_table(schemes: list[SchemeStats]) -> list[tuple[str, str, list[Line | None]]]:
