@@ -63,9 +63,9 @@ def test_per_scheme_figures(runner: CliRunner) -> None:
     assert (b["mean"], b["quartiles"], b["highest"]) == ("31.25", ["27", "27", "30"], "41")
     shares = {line["id"]: (line["points"], line["mean"], line["share"]) for line in b["lines"]}
     assert shares == {
-        "insurance": ("92", "23", "73.6"),
-        "education": ("20", "5", "16"),
-        "housing": ("13", "3.25", "10.4"),
+        "insurance": ("92", "23.00", "73.60"),  # means and shares to fixed places
+        "education": ("20", "5.00", "16.00"),
+        "housing": ("13", "3.25", "10.40"),
     }
     assert [(x["id"], x["share"]) for x in a["lines"]] == [
         ("insurance", "24.05"),  # 19 / 79
@@ -185,7 +185,7 @@ def test_composition_spread(runner: CliRunner) -> None:
     a admits 3, b 4): education master 3/3 → 1/4 (75 points); age 35–39 1/3 → 0 (33.3);
     own home 1/3 → 2/4 (16.7)."""
     dims = {d["id"]: d["spread"] for d in compare_json(runner, "--quota", "3")["composition"]}
-    assert dims == {"age": "33.3", "education": "75", "held": "16.7"}
+    assert dims == {"age": "33.3", "education": "75.0", "held": "16.7"}
 
 
 def test_terminal_composition_most_informative_first(
@@ -207,8 +207,8 @@ def test_terminal_composition_most_informative_first(
 
 
 def test_cells_of_the_terminal_tables() -> None:
-    assert render_compare.percent(3, 6001) == "<0.1%"  # never "0%" for someone
-    assert (render_compare.percent(3, 6000), render_compare.percent(0, 5)) == ("0.1%", "0%")
+    assert render_compare.percent(3, 6001) == "<0.1%"  # never "0.0%" for someone
+    assert (render_compare.percent(3, 6000), render_compare.percent(0, 5)) == ("0.1%", "0.0%")
     assert render_compare.percent(1, 0) == "—"
     assert [render_compare.signed(x) for x in ("0.5", "-2", "0", None)] == ["+0.5", "-2", "0", "—"]
     nothing = Line(id="x", label="x", kind="indicator", points="0", mean="0", share=None)
@@ -239,7 +239,7 @@ def test_terminal_tables(runner: CliRunner) -> None:
     assert "cut-off score 25 27" in out
     assert "ties at the cut-off 1 2" in out
     assert "cmp-draft 3 2 1 +0.5" in out
-    assert "master 硕士 3 (100%) 1 (25%)" in out
+    assert "master 硕士 3 (100.0%) 1 (25.0%)" in out
     assert "1 bad cells in 1 rows" in flat(result.stderr)
 
 

@@ -72,8 +72,8 @@ def scheme_stats(one: Ranked) -> SchemeStats:
     totals = admitted["total"].sort().to_list()
     n = len(totals)
 
-    def points(units: int) -> str:
-        return format_decimal(to_decimal(units, unit))
+    def points(units: int) -> str:  # to the scheme's places, as the ranked list writes them
+        return format_decimal(to_decimal(units, unit), comp.places)
 
     mean = half_up(Fraction(sum(totals), n * unit), comp.places + 2) if n else None
     quartiles = [points(totals[max(ceil(p * n), 1) - 1]) for p in QUARTILES] if n else []
@@ -141,8 +141,8 @@ def _lines(one: Ranked, admitted: pl.DataFrame) -> list[Line]:
 
 
 def half_up(value: Fraction, places: int) -> str:
-    """A fraction as decimal text, rounded half away from zero to ``places`` (exactly)."""
+    """A fraction as decimal text with ``places`` decimals, rounded half away from zero."""
     whole, rest = divmod(abs(value.numerator) * 10**places, value.denominator)
     whole += 2 * rest >= value.denominator
     sign = -1 if value < 0 else 1
-    return format_decimal(Decimal(sign * whole).scaleb(-places))
+    return format_decimal(Decimal(sign * whole).scaleb(-places), places)
