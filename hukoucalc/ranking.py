@@ -90,9 +90,9 @@ def rank_file(
     step("reading")
     raw = read_batch(path, scheme, encoding=encoding)
     step("validating")
-    typed, errors, invalid = keep_valid(
-        type_batch(raw.frame, scheme), scheme.fields, path, strict=strict
-    )
+    typed = type_batch(raw.frame, scheme)
+    typed.errors = raw.with_cell_errors(typed.errors)
+    typed, errors, invalid = keep_valid(typed, scheme.fields, path, strict=strict)
     valid = typed.frame
     text = [n for n, spec in scheme.fields.items() if spec.type in ("id_number", "text", "enum")]
     cells = valid.select(ROW, *text).with_columns(_content(raw.frame, valid, scheme.fields))

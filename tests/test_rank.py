@@ -611,13 +611,6 @@ def test_a_repeated_column_is_named(runner: CliRunner, tmp_path: Path) -> None:
     assert "duplicated_0" not in result.stderr
 
 
-def test_a_ragged_row_is_an_input_error(runner: CliRunner, tmp_path: Path) -> None:
-    path = tmp_path / "ragged.csv"
-    path.write_text("id_number,sex,residence_permit\n110105198005100254,male,true,extra\n", "utf-8")
-    result = run(runner, "rank", path, "-s", "beijing-2018")
-    assert_error(result, ExitCode.INPUT_FILE, "ragged.csv")
-
-
 def test_a_missing_input_is_an_input_error(runner: CliRunner, tmp_path: Path) -> None:
     result = run(runner, "rank", tmp_path / "nowhere.csv", "-s", "beijing-2018")
     assert_error(result, ExitCode.INPUT_FILE, "nowhere.csv", "no such file")

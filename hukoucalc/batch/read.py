@@ -1,7 +1,9 @@
 """Reading a batch file into text columns: CSV (UTF-8, UTF-8 with BOM, GB18030) or JSON Lines.
 
 Every cell is read as text and typed later by :mod:`.fields`, so a bad cell becomes a reported
-row, never a failed read. Columns are checked against the scheme before any work: an unknown
+row, never a failed read. A row the reader cannot take as it stands (a CSV row with fewer or more
+cells than the header, a JSON line repeating a key) is reported the same way, in
+:attr:`RawBatch.errors`. Columns are checked against the scheme before any work: an unknown
 column or a missing required one stops the run with one message.
 """
 
@@ -12,6 +14,7 @@ import io
 import json
 import re
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,12 +32,24 @@ EXTRA_COLUMNS = ("comment",)  # allowed beside the scheme's fields, ignored
 ENCODINGS = ("utf-8", "gb18030")
 
 
+ERRORS = pl.Schema({ROW: pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String})
+
+
 @dataclass
 class RawBatch:
     frame: pl.DataFrame  # ROW (spreadsheet row number) plus one text column per scheme field
     sha256: str
     encoding: str
     columns: list[str]  # the header's names, trimmed (a BOM and blanks around them removed)
+    errors: pl.DataFrame  # rows read but not as they stand: ROW, column, value, reason
+
+    def with_cell_errors(self, cells: pl.DataFrame) -> pl.DataFrame:
+        """The reader's errors and the cell errors of the other rows (a row with too few cells
+        is reported once, not once for every cell it lacks)."""
+        if self.errors.height == 0:
+            return cells
+        others = cells.join(self.errors.select(ROW), on=ROW, how="anti")
+        return pl.concat([self.errors, others.cast(ERRORS)])
 
 
 class _Hasher(threading.Thread):
@@ -62,10 +77,7 @@ def read_batch(
 ) -> RawBatch:
     """The batch as text cells, checked against ``scheme``'s fields; ``unknown_columns`` words
     the error for columns that are not its fields (default: names the scheme)."""
-    if path.is_dir():
-        raise InputFileError("is a folder, not a file", where=str(path))
-    if not path.is_file():
-        raise InputFileError("no such file", where=str(path))
+    _check_regular(path)
     if path.suffix.lower() == ".json":
         raise InputFileError(
             "one applicant's JSON file: use `hukoucalc score` for it, or give a batch as "
@@ -76,14 +88,38 @@ def read_batch(
         raise InputFileError("a spreadsheet file: save it as CSV (UTF-8) first", where=str(path))
     hasher = _Hasher(path)
     hasher.start()
-    if path.suffix.lower() in (".jsonl", ".ndjson"):
-        frame, used = _read_jsonl(path), "utf-8"
+    jsonl = path.suffix.lower() in (".jsonl", ".ndjson")
+    if jsonl:
+        (frame, errors), used = _read_jsonl(path), "utf-8"
     else:
-        frame, used = _read_csv(path, encoding)
+        frame, errors, used = _read_csv(path, encoding)
     hasher.join()
     frame, columns = _conform(frame, scheme, path, unknown_columns or partial(_not_fields, scheme))
     frame = _without_blank_rows(frame, scheme)
-    return RawBatch(frame=frame, sha256=hasher.digest, encoding=used, columns=columns)
+    if errors.height:  # none for a blank line: it is no application
+        errors = errors.join(frame.select(ROW), on=ROW, how="semi")
+        if not jsonl and errors.height == frame.height and errors["reason"].n_unique() == 1:
+            raise InputFileError(  # not a few bad rows: the header does not fit the file
+                f"every row: {errors['reason'][0]}; is the header row right?", where=str(path)
+            )
+    return RawBatch(
+        frame=frame, sha256=hasher.digest, encoding=used, columns=columns, errors=errors
+    )
+
+
+def _check_regular(path: Path) -> None:
+    """A file to read whole (twice: parse and checksum), not a pipe, a device or a folder."""
+    if str(path) == "-":
+        raise InputFileError("reading from standard input is not supported: give a file path")
+    if path.is_dir():
+        raise InputFileError("is a folder, not a file", where=str(path))
+    if path.exists() and not path.is_file():
+        raise InputFileError(
+            "not a regular file (a pipe or a device): save the batch as a file first",
+            where=str(path),
+        )
+    if not path.is_file():
+        raise InputFileError("no such file", where=str(path))
 
 
 def _without_blank_rows(frame: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
@@ -99,18 +135,27 @@ def _without_blank_rows(frame: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
     return frame.join(blank, on=ROW, how="anti") if blank.height else frame
 
 
-def _read_csv(path: Path, encoding: str | None) -> tuple[pl.DataFrame, str]:
+def _read_csv(path: Path, encoding: str | None) -> tuple[pl.DataFrame, pl.DataFrame, str]:
+    """The cells, the rows whose cells do not match the header, and the encoding used."""
     if path.stat().st_size == 0:
         raise InputFileError("the file is empty: a header row is expected", where=str(path))
-    options = {"infer_schema": False}
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    eol = "\r" if b"\r" in head and b"\n" not in head else "\n"  # lone CR: old Mac exports
     if encoding in (None, "utf-8", "utf8", "utf-8-sig"):
         try:
-            frame = pl.read_csv(path, **options)  # type: ignore[arg-type]
-            return _numbered(frame), "utf-8"
+            frame, ragged = _parse_csv(path, eol, path)
+            return frame, _shape_errors(frame, ragged, path.read_bytes, eol), "utf-8"
         except pl.exceptions.ComputeError as exc:
-            if encoding is not None or "utf-8" not in str(exc).lower():
+            if "utf-8" not in str(exc).lower():
                 raise InputFileError(
                     f"not a readable CSV: {_first_line(exc)}", where=str(path)
+                ) from None
+            if encoding is not None:
+                raise InputFileError(
+                    f"not UTF-8 text: {_bad_utf8(path.read_bytes())}; give the right "
+                    "--encoding (gb18030?), or save it as CSV UTF-8",
+                    where=str(path),
                 ) from None
         except pl.exceptions.NoDataError:
             raise InputFileError(
@@ -128,33 +173,128 @@ def _read_csv(path: Path, encoding: str | None) -> tuple[pl.DataFrame, str]:
             "or give the right --encoding",
             where=str(path),
         ) from None
+    data = text.encode("utf-8")
     try:
-        frame = pl.read_csv(io.BytesIO(text.encode("utf-8")), **options)  # type: ignore[arg-type]
+        frame, ragged = _parse_csv(io.BytesIO(data), eol, path)
     except pl.exceptions.PolarsError as exc:
         raise InputFileError(f"not a readable CSV: {_first_line(exc)}", where=str(path)) from None
-    return _numbered(frame), used
+    return frame, _shape_errors(frame, ragged, lambda: data, eol), used
 
 
-def _read_jsonl(path: Path) -> pl.DataFrame:
+def _parse_csv(source: Path | io.BytesIO, eol: str, path: Path) -> tuple[pl.DataFrame, bool]:
+    """The numbered text cells, and whether a row had more cells than the header (cut)."""
+    options = {"infer_schema": False, "eol_char": eol}
+    try:
+        return _numbered(pl.read_csv(source, **options)), False  # type: ignore[arg-type]
+    except pl.exceptions.ComputeError as exc:
+        if "more fields than defined" not in str(exc):
+            raise
+    if isinstance(source, io.BytesIO):
+        source.seek(0)
+    frame = pl.read_csv(source, truncate_ragged_lines=True, **options)  # type: ignore[arg-type]
+    return _numbered(frame), True
+
+
+def _shape_errors(
+    frame: pl.DataFrame, ragged: bool, data: Callable[[], bytes], eol: str
+) -> pl.DataFrame:
+    """A row with fewer or more cells than the header: its cells cannot be trusted to be in
+    their columns, so it is a bad row. polars gives a missing cell as null, as an empty one: only
+    the rows whose last cell is null (all, if a row was cut) are counted again, from the text."""
+    header = [c for c in frame.columns if c != ROW]
+    suspects = (frame if ragged else frame.filter(pl.col(header[-1]).is_null())).select(ROW)
+    if suspects.height == 0:
+        return pl.DataFrame(schema=ERRORS)
+    cells = _cell_counts(data(), eol, suspects[ROW] - 1)
+    bad = suspects.with_columns(cells.alias("cells")).filter(pl.col("cells") != len(header))
+    names = {k: name.strip().lstrip("\ufeff") for k, name in enumerate(header)}
+    return bad.select(
+        ROW,
+        pl.col("cells").replace_strict(names, default="*", return_dtype=pl.String).alias("column"),
+        pl.lit(None, dtype=pl.String).alias("value"),
+        pl.format(f"{{}} cells, the header has {len(header)}", "cells").alias("reason"),
+    )
+
+
+def _cell_counts(data: bytes, eol: str, records: pl.Series) -> pl.Series:
+    """Cells in these records of a CSV text (0 is the header): its separators and line ends
+    outside quotes, found on the bytes at once (a doubled quote in a quoted cell closes it and
+    opens it again: what follows is still inside)."""
+    import numpy as np  # noqa: PLC0415
+
+    raw = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(raw == ord(eol))
+    commas = np.flatnonzero(raw == ord(","))
+    quotes = np.flatnonzero(raw == ord('"'))
+    if quotes.size:  # outside quotes: an even number of quotes before it
+        ends = ends[np.searchsorted(quotes, ends) % 2 == 0]
+        commas = commas[np.searchsorted(quotes, commas) % 2 == 0]
+    if raw.size and (ends.size == 0 or ends[-1] != raw.size - 1):
+        ends = np.append(ends, raw.size)  # the last record, without a line end
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    cells = np.searchsorted(commas, ends) - np.searchsorted(commas, starts) + 1
+    first = raw[np.minimum(starts, raw.size - 1)] if raw.size else starts
+    blank = (ends == starts) | ((ends - starts == 1) & (first == ord("\r")))
+    cells[blank] = 0
+    wanted = records.to_numpy()
+    found = wanted < cells.size
+    out = np.zeros(wanted.size, dtype=np.int64)
+    out[found] = cells[wanted[found]]
+    return pl.Series("cells", out)
+
+
+def _bad_utf8(data: bytes) -> str:
+    """Where a text stops being UTF-8: its line and byte."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return f"line {line} (byte {exc.start})"
+    return "an invalid byte"
+
+
+def _read_jsonl(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One JSON object a line; values become the text a CSV cell would hold. Row numbers are
-    line numbers; blank lines are skipped."""
+    line numbers; blank lines are skipped. A key given twice in a line is a bad row."""
     rows: list[dict[str, str | None]] = []
     numbers: list[int] = []
+    errors: list[dict[str, object]] = []
     lines = read_text(path, encoding="utf-8-sig").splitlines()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
+        twice: dict[str, list[object]] = {}
         try:
-            record = json.loads(line, parse_float=Decimal)
+            record = json.loads(
+                line,
+                parse_float=Decimal,
+                parse_int=str,  # the digits as given: a 5,000-digit number is a bad cell
+                object_pairs_hook=partial(_object, twice),
+            )
+            if isinstance(record, dict):
+                cells = {key: _cell_text(value) for key, value in record.items()}
         except json.JSONDecodeError as exc:
             raise InputFileError(
                 f"not valid JSON Lines: line {number}: {exc.msg}", where=str(path)
+            ) from None
+        except RecursionError:
+            raise InputFileError(
+                f"not valid JSON Lines: line {number} is nested too deeply", where=str(path)
             ) from None
         if not isinstance(record, dict):
             raise InputFileError(
                 f"not valid JSON Lines: line {number} is not a JSON object", where=str(path)
             )
-        rows.append({key: _cell_text(value) for key, value in record.items()})
+        errors += [
+            {
+                ROW: number,
+                "column": key,
+                "value": " | ".join(_cell_text(v) or "" for v in values),
+                "reason": f"given {len(values)} times in the line: which one is meant?",
+            }
+            for key, values in twice.items()
+        ]
+        rows.append(cells)
         numbers.append(number)
     if not rows:
         raise InputFileError(
@@ -162,9 +302,21 @@ def _read_jsonl(path: Path) -> pl.DataFrame:
         )
     columns = list(dict.fromkeys(key for row in rows for key in row))
     data = {c: [row.get(c) for row in rows] for c in columns}
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         {ROW: numbers, **data}, schema={ROW: pl.Int64, **dict.fromkeys(columns, pl.String)}
     )
+    return frame, pl.DataFrame(errors, schema=ERRORS)
+
+
+def _object(twice: dict[str, list[object]], pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object as a dict; the keys it repeats are added to ``twice``, with their values."""
+    record = dict(pairs)
+    if len(record) < len(pairs):
+        counts = Counter(key for key, _ in pairs)
+        for key, value in pairs:
+            if counts[key] > 1:
+                twice.setdefault(key, []).append(value)
+    return record
 
 
 def _cell_text(value: object) -> str | None:
@@ -178,7 +330,7 @@ def _cell_text(value: object) -> str | None:
     if isinstance(value, dict) and set(value) == {"from", "to"}:
         return f"{value['from']}..{value['to']}"
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)  # refused later as a bad cell
+        return json.dumps(value, ensure_ascii=False, default=str)  # refused later: a bad cell
     return str(value)
 
 

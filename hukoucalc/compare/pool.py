@@ -90,7 +90,9 @@ def rank_pool(
         again = type_batch(raw.frame.select(ROW, *names), _with_fields(loaded.scheme, fields, []))
         errors.append(again.errors)
         own.append(again)
-    typed.errors = pl.concat(errors).unique([ROW, "column"], keep="first", maintain_order=True)
+    typed.errors = raw.with_cell_errors(
+        pl.concat(errors).unique([ROW, "column"], keep="first", maintain_order=True)
+    )
     valid, errors_out, invalid = keep_valid(typed, union, path, strict=strict)
     ranked: list[Ranked] = []
     for loaded, comp, mine in zip(schemes, compiled, own, strict=True):
