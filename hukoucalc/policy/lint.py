@@ -80,6 +80,7 @@ class _Linter:
             yield from self._part(where, part)
         raw = self.m.raw(ind)
         if ind.cap is not None and not isinstance(ind.cap, str):
+            yield from self._negative_cap(f"{at}.cap", ind.cap, "line")
             yield from self._cap(f"{at}.cap", ind.cap, raw, "the line")
         final = self.m.indicator(ind)
         if _zero(final):
@@ -223,10 +224,24 @@ class _Linter:
                 f"the cap ({text(bound.lo)}) equals the most {what} can be: it never changes it",
             )
 
+    def _negative_cap(self, at: str, ref: ValueRef, what: str) -> Iterator[Finding]:
+        """A cap bounds points from above: one below 0 makes every applicant lose points."""
+        bound = self.q.value(ref)
+        if bound.lo is not None and bound.lo < 0:
+            yield Finding(
+                "error",
+                "negative-cap",
+                at,
+                f"the cap ({text(bound.lo)}) is below 0: the {what} then scores at most "
+                f"{text(bound.lo)}, so a bonus becomes a penalty; a deduction is limited by a "
+                "'floor', not a cap",
+            )
+
     def _group(self, group: Group) -> Iterator[Finding]:
         at = f"groups[{group.id}]"
         if group.cap is None or isinstance(group.cap, str):
             return
+        yield from self._negative_cap(f"{at}.cap", group.cap, "group")
         yield from self._cap(f"{at}.cap", group.cap, self.m.group_raw(group), "the group")
         bound = self.q.value(group.cap)
         assert bound.hi is not None

@@ -28,6 +28,7 @@ _CHECKING_CODE = (
     "scheme/model.py",
     "scheme/checks.py",
     "scheme/load.py",
+    "scheme/magnitude.py",
     "scheme/cache.py",
     "engine/compile.py",
     "engine/units.py",

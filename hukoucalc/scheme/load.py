@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from hukoucalc.engine.units import format_decimal
-from hukoucalc.errors import InputFileError, SchemeError
+from hukoucalc.errors import HukoucalcError, InputFileError, SchemeError
 from hukoucalc.scheme.checks import problems
 from hukoucalc.scheme.model import Scheme
 from hukoucalc.textfile import read_text
@@ -83,22 +84,74 @@ def load_scheme(ref: str) -> LoadedScheme:
 
 def read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """The TOML data of a scheme file, with its ``extends`` base merged underneath."""
-    text = read_text(path)
-    try:
-        data = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputFileError(f"not valid TOML: {exc}", where=str(path)) from None
+    text = read_text(path).removeprefix("\ufeff")  # a byte-order mark, as Windows editors write
+    data = _parse(text, path)
     base_ref = (
         data.get("scheme", {}).get("extends") if isinstance(data.get("scheme"), dict) else None
     )
     if not isinstance(base_ref, str):
         return data
     local = path.parent / base_ref
-    base_path = local if local.suffix == ".toml" and local.is_file() else resolve(base_ref)
-    if base_path.resolve() in seen or base_path.resolve() == path.resolve():
-        raise SchemeError(f"scheme.extends: '{base_ref}' extends itself", where=str(path))
-    base = read_raw(base_path, (*seen, path.resolve()))
+    try:
+        base_path = local if local.suffix == ".toml" and local.is_file() else resolve(base_ref)
+    except HukoucalcError as exc:
+        raise SchemeError(f"scheme.extends: '{base_ref}': {exc.message}", where=str(path)) from None
+    chain = (*seen, path.resolve())
+    if base_path.resolve() in chain:
+        names = [p.name for p in chain[chain.index(base_path.resolve()) :]]
+        cycle = " → ".join([*names, base_path.name])
+        raise SchemeError(f"scheme.extends: schemes extend each other: {cycle}", where=str(path))
+    base = read_raw(base_path, chain)
     return merge_tables(base, data)
+
+
+MAX_DEPTH = 32
+"""Tables and arrays nested deeper than this are no scheme (real ones nest under 10 deep)."""
+
+
+def _parse(text: str, path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputFileError(f"not valid TOML: {exc}", where=str(path)) from None
+    except ValueError:  # an integer beyond Python's 4,300-digit conversion limit
+        raise SchemeError(_huge_number(text), where=str(path)) from None
+    except RecursionError:
+        raise SchemeError(
+            f"arrays or tables nested too deep (a scheme nests at most {MAX_DEPTH} levels)",
+            where=str(path),
+        ) from None
+    deep = _too_deep(data)
+    if deep is not None:
+        raise SchemeError(
+            f"{deep}: nested too deep (a scheme nests at most {MAX_DEPTH} levels)", where=str(path)
+        )
+    return data
+
+
+def _huge_number(text: str) -> str:
+    found = re.search(r"[0-9_]{4000,}", text)
+    if found is None:
+        return "a number is too long to read"
+    line = text.count("\n", 0, found.start()) + 1
+    start = text.rfind("\n", 0, found.start()) + 1
+    key = text[start : found.start()].partition("=")[0].strip()
+    where = f"line {line}" + (f" (key '{key}')" if key else "")
+    return f"{where}: a number of {len(found.group())} digits is far beyond any scheme number"
+
+
+def _too_deep(data: Any) -> str | None:
+    """The key path of a value nested deeper than MAX_DEPTH, if any."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        node, at, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return at or "(top level)"
+        if isinstance(node, dict):
+            stack += [(v, f"{at}.{k}" if at else str(k), depth + 1) for k, v in node.items()]
+        elif isinstance(node, list):
+            stack += [(v, f"{at}[{n}]", depth + 1) for n, v in enumerate(node)]
+    return None
 
 
 def merge_tables(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -121,8 +174,10 @@ def scheme_from_data(data: dict[str, Any], *, origin: str) -> LoadedScheme:
     if found:
         raise SchemeError(_join(found), where=origin)
     from hukoucalc.engine.compile import compile_scheme  # noqa: PLC0415 (cycle)
+    from hukoucalc.scheme.magnitude import check_magnitudes  # noqa: PLC0415 (cycle)
 
-    compile_scheme(scheme, origin=origin)  # numeric checks: exact units, decimal points
+    compiled = compile_scheme(scheme, origin=origin)  # numeric checks: exact units, places
+    check_magnitudes(compiled, origin=origin)  # no 64-bit overflow in the batch engine
     return LoadedScheme(scheme=scheme, origin=origin, sha256=content_hash(scheme))
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 # -- basic value types ---------------------------------------------------------------------------
 
@@ -25,13 +25,53 @@ def _exact(value: object) -> object:
     return value
 
 
-Num = Annotated[Decimal, BeforeValidator(_exact)]
-"""An exact number: an integer, a TOML decimal (read as Decimal) or a decimal string."""
+MAX_AMOUNT = Decimal(10**12)
+"""The largest magnitude of any number in a scheme: 10^12 CNY is beyond any income or tax line."""
+MAX_POINTS = Decimal(10**6)
+"""The largest magnitude of the points a rule gives: real rules give at most a few hundred."""
+MAX_PLACES = 6
+"""Digits after the point of a scheme number (rates like 0.000125 a CNY need 6)."""
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+"""The years a scheme's dates and years may name (``plan`` moves dates up to 100 years on)."""
+
+
+def _bounded(limit: Decimal) -> AfterValidator:
+    def check(value: Decimal) -> Decimal:
+        if not value.is_finite():
+            raise ValueError("a finite number is expected")
+        if abs(value) > limit:
+            digits = value.adjusted() + 1
+            text = f"{value:f}" if digits <= 24 else f"a {digits}-digit number"
+            raise ValueError(f"{text} is beyond ±{limit:,}, the limit for this key")
+        exponent = value.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > MAX_PLACES:
+            raise ValueError(f"{value} has more than {MAX_PLACES} digits after the point")
+        return value
+
+    return AfterValidator(check)
+
+
+def _in_years(value: dt.date) -> dt.date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"{value} is outside the years {FIRST_YEAR}..{LAST_YEAR} a scheme may use")
+    return value
+
+
+Num = Annotated[Decimal, BeforeValidator(_exact), _bounded(MAX_AMOUNT)]
+"""An exact number: an integer, a TOML decimal (read as Decimal) or a decimal string; at most
+``MAX_AMOUNT`` in magnitude and ``MAX_PLACES`` digits after the point."""
+Points = Annotated[Decimal, BeforeValidator(_exact), _bounded(MAX_POINTS)]
+"""The points a rule gives: a number at most ``MAX_POINTS`` in magnitude."""
+Date = Annotated[dt.date, AfterValidator(_in_years)]
+"""A date in the years ``FIRST_YEAR``..``LAST_YEAR``."""
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
+Count = Annotated[int, Field(ge=0, le=10**9)]
+"""A number of people or places."""
 
 Ident = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 """An identifier: lower-case ASCII letters, digits and underscores."""
 
-DateRef = dt.date | Ident
+DateRef = Date | Ident
 """A date literal, or the name of a date in the scheme's ``[dates]`` table."""
 
 
@@ -51,7 +91,7 @@ class Source(_Strict):
 
     title: str
     url: str | None = None
-    date: dt.date | None = None
+    date: Date | None = None
     tag: Confidence | None = None
     note: str | None = None
 
@@ -59,8 +99,8 @@ class Source(_Strict):
 class Population(_Strict):
     """城区常住人口 (urban resident population), the basis of the city size class."""
 
-    value: int = Field(ge=0)
-    year: int
+    value: int = Field(ge=0, le=10**10)
+    year: Year
     source: str
     note: str | None = None
 
@@ -72,7 +112,7 @@ class Meta(_Strict):
     city: str
     city_en: str | None = None
     title: str
-    year: int = Field(description="the application round the scheme is set for")
+    year: Year = Field(description="the application round the scheme is set for")
     urban_population: Population | None = None
     settlement: bool | None = Field(
         None,
@@ -80,8 +120,8 @@ class Meta(_Strict):
         "居住证积分), so the national rules for points settlement do not apply; absent (the "
         "default, leaving the content hash of existing schemes unchanged) means settlement",
     )
-    effective_from: dt.date | None = None
-    effective_to: dt.date | None = None
+    effective_from: Date | None = None
+    effective_to: Date | None = None
     description: str | None = None
     confidence: str | None = Field(None, description="doubts about the scheme as a whole")
     extends: str | None = Field(
@@ -92,10 +132,10 @@ class Meta(_Strict):
 class Cutoff(_Strict):
     """A published result of a past round: the lowest admitted score."""
 
-    year: int
+    year: Year
     score: Num
-    admitted: int | None = None
-    applicants: int | None = None
+    admitted: Count | None = None
+    applicants: Count | None = None
     source: str
     tag: Confidence | None = None
     note: str | None = None
@@ -230,9 +270,9 @@ class MonthsMeasure(_Measure):
     minus: list[Ident] = []
     start: DateRef | None = None
     end: DateRef = "as_of"
-    last_months: int | None = Field(None, ge=1)
+    last_months: int | None = Field(None, ge=1, le=1200)
     continuous: bool = False
-    gap: int = Field(0, ge=0)
+    gap: int = Field(0, ge=0, le=1200)
 
 
 class AgeMeasure(_Measure):
@@ -259,9 +299,9 @@ class EventsMeasure(_Measure):
     field: Ident
     start: DateRef | None = None
     end: DateRef = "as_of"
-    last_years: int | None = Field(None, ge=1)
+    last_years: int | None = Field(None, ge=1, le=100)
     per_year: int | None = Field(
-        None, ge=1, description="at most this many events count in each natural year"
+        None, ge=1, le=10**6, description="at most this many events count in each natural year"
     )
 
 
@@ -271,7 +311,7 @@ class CombineMeasure(_Measure):
 
     kind: Literal["sum", "difference", "min", "max", "quotient", "remainder"]
     of: list[Ident] = Field(min_length=1)
-    by: int | None = Field(None, ge=1)
+    by: int | None = Field(None, ge=1, le=10**12)
 
     @model_validator(mode="after")
     def _arity(self) -> CombineMeasure:
@@ -296,7 +336,7 @@ class PerUnit(_Strict):
     (``whole = true``); nothing at all below ``minimum``."""
 
     kind: Literal["per_unit"]
-    points: Num
+    points: Points
     per: Num = Decimal(1)
     whole: bool = False
     minimum: Num | None = None
@@ -306,7 +346,7 @@ class PerUnit(_Strict):
 class Band(_Strict):
     from_: Num | None = Field(None, alias="from")
     below: Num | None = None
-    points: Num
+    points: Points
 
 
 class Bands(_Strict):
@@ -315,13 +355,13 @@ class Bands(_Strict):
 
     kind: Literal["bands"]
     bands: list[Band] = Field(min_length=1)
-    default: Num = Decimal(0)
+    default: Points = Decimal(0)
 
 
 class Tier(_Strict):
     from_: Num = Field(alias="from")
     below: Num | None = None
-    points: Num
+    points: Points
     per: Num = Decimal(1)
 
 
@@ -331,7 +371,7 @@ class Marginal(_Strict):
 
     kind: Literal["marginal"]
     tiers: list[Tier] = Field(min_length=1)
-    base: Num = Decimal(0)
+    base: Points = Decimal(0)
 
 
 class Table(_Strict):
@@ -339,15 +379,15 @@ class Table(_Strict):
 
     kind: Literal["table"]
     field: Ident
-    points: dict[Ident, Num]
-    default: Num = Decimal(0)
+    points: dict[Ident, Points]
+    default: Points = Decimal(0)
 
 
 class Flag(_Strict):
     """Fixed points when a condition holds (a bool field, or any condition)."""
 
     kind: Literal["flag"]
-    points: Num
+    points: Points
     field: Ident | None = None
     when: Condition | None = None
 
@@ -488,7 +528,7 @@ class Selection(_Strict):
     by ``keys``, remaining ties sharing a place, within ``quota`` if given)."""
 
     mode: Literal["quota", "threshold", "threshold_then_keys"]
-    quota: int | None = Field(None, ge=0)
+    quota: Count | None = None
     threshold: Num | None = None
     keys: list[RankKey] = []
     registration: Ident | None = Field(
@@ -513,7 +553,7 @@ class Scheme(_Strict):
 
     scheme: Meta
     sources: dict[Ident, Source] = Field(min_length=1)
-    dates: dict[Ident, dt.date]
+    dates: dict[Ident, Date]
     fields: dict[Ident, FieldSpec]
     measures: dict[Ident, Measure] = {}
     indicators: list[Indicator] = Field(min_length=1)
