@@ -230,8 +230,9 @@ def _cell_counts(data: bytes, eol: str, records: pl.Series) -> pl.Series:
         schema={"line": pl.String},
         truncate_ragged_lines=True,
     )
+    quoted = b'"' in data
     quotes = pl.col("line").str.count_matches('"', literal=True)
-    if lines.select((quotes % 2 == 1).any()).item():
+    if quoted and lines.select((quotes % 2 == 1).any()).item():
         text = io.StringIO(data.decode("utf-8"), newline="")
         every = [len(record) for record in csv.reader(text)]
         lines = pl.DataFrame({"line": [",".join("x" * n) if n else None for n in every]})
@@ -245,7 +246,8 @@ def _cell_counts(data: bytes, eol: str, records: pl.Series) -> pl.Series:
     line = (  # quoted text is taken out: its commas do not count ('""' first: cheap, and common)
         pl.col("line").str.replace_all('""', "", literal=True).str.replace_all('"[^"]*"', "")
     )
-    given, bare = picked["line"], picked.select(line)["line"]
+    given = picked["line"]
+    bare = picked.select(line)["line"] if quoted else given
     cells = (
         pl.when(given.is_null() | (given == ""))
         .then(0)
