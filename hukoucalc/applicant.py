@@ -7,9 +7,11 @@ field is never silently ignored.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
@@ -35,6 +37,11 @@ from hukoucalc.textfile import read_text
 from hukoucalc.words import FALSE, TRUE, YES_NO, truth
 
 META_KEYS = ("scheme", "comment")
+# Value rules shared with the batch parsers (hukoucalc.batch.fields), so that a value is judged
+# the same in a JSON file and in a CSV cell.
+INT_DIGITS = 15  # a whole number has at most 15 digits (a CSV cell is cast to a 64-bit integer)
+TOO_LONG = f"has more than {INT_DIGITS} digits"
+FUTURE_BIRTH = "birth date {} is in the future"  # a birth date an age is computed from
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MONTHS = r"[0-9]{4}-[0-9]{2}(\.\.[0-9]{4}-[0-9]{2})?"
 PERIODS_SCHEMA: dict[str, Any] = {
@@ -73,12 +80,46 @@ def iso_date(value: object) -> object:
     if isinstance(value, dt.date):
         return value
     text = value.strip() if isinstance(value, str) else None
-    try:
-        if text is not None and _DATE.fullmatch(text):
+    if text is not None and _DATE.fullmatch(text):
+        if int(text[:4]) < periods.FIRST_YEAR:
+            raise ValueError(f"{text!r} {periods.EARLY_DATE}")
+        with contextlib.suppress(ValueError):
             return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
     raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+
+
+def _whole_number(value: object) -> object:
+    """A JSON integer of at most INT_DIGITS digits, as in a CSV cell."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**INT_DIGITS:
+        raise ValueError(f"{value} {TOO_LONG}")
+    return value
+
+
+def _decimal_as_in_a_cell(places: int) -> Any:
+    """A decimal as a CSV cell may hold it (the same pattern and reason): text of ASCII digits,
+    at most INT_DIGITS of them before the point; a JSON number with so many."""
+    pattern = re.compile(decimal_pattern(places))
+
+    def check(value: object) -> object:
+        text = value.strip() if isinstance(value, str) else None
+        if text is not None and not pattern.fullmatch(text):
+            raise ValueError(f"{text} {decimal_reason(places)}")
+        number = value if isinstance(value, Decimal | int) and not isinstance(value, bool) else 0
+        if abs(number) >= 10**INT_DIGITS:
+            raise ValueError(f"{value} {decimal_reason(places)}")
+        return value
+
+    return check
+
+
+def decimal_pattern(places: int) -> str:
+    """A decimal as text: a sign, at most INT_DIGITS ASCII digits, up to ``places`` decimals."""
+    whole = rf"[+-]?[0-9]{{1,{INT_DIGITS}}}"
+    return rf"{whole}(\.[0-9]{{0,{places}}})?" if places else whole
+
+
+def decimal_reason(places: int) -> str:
+    return f"is not a number with at most {places} decimal places"
 
 
 def _event_list(value: object) -> object:
@@ -124,11 +165,12 @@ def _field_type(name: str, spec: FieldSpec) -> Any:
     if spec.type == "int":
         low = int(spec.min) if spec.min is not None else None
         high = int(spec.max) if spec.max is not None else None
-        return Annotated[StrictInt, Field(ge=low, le=high)]
+        return Annotated[StrictInt, BeforeValidator(_whole_number), Field(ge=low, le=high)]
     if spec.type == "decimal":
         return Annotated[
             Decimal,
             BeforeValidator(_no_float),
+            BeforeValidator(_decimal_as_in_a_cell(spec.places or 0)),
             Field(ge=spec.min, le=spec.max, decimal_places=spec.places),
         ]
     if spec.type == "enum":
@@ -222,14 +264,41 @@ def read_json(path: Path) -> dict[str, Any]:
     """A JSON object from a file, decimals read exactly; InputFileError otherwise."""
     text = read_text(path, encoding="utf-8-sig")
     try:
-        data = json.loads(text, parse_float=Decimal)
+        data = json.loads(
+            text, parse_float=Decimal, parse_int=_json_int, object_pairs_hook=_json_object
+        )
     except json.JSONDecodeError as exc:
         raise InputFileError(
             f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", where=str(path)
         ) from None
+    except _Unreadable as exc:
+        raise InputFileError(str(exc), where=str(path)) from None
+    except RecursionError:
+        raise InputFileError("arrays or objects nested too deeply", where=str(path)) from None
     if not isinstance(data, dict):
         raise InputFileError("an applicant file holds one JSON object {...}", where=str(path))
     return data
+
+
+class _Unreadable(Exception):
+    """A JSON file that parses but cannot be taken as written (a key twice, a huge number)."""
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are all different: a second value for a key is refused, not kept."""
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise _Unreadable(f"key {key!r} appears twice in one object")
+        data[key] = value
+    return data
+
+
+def _json_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > sys.get_int_max_str_digits():
+        raise _Unreadable(f"a whole number of {digits} digits (at most {INT_DIGITS} in a field)")
+    return int(text)
 
 
 def validate_applicant(scheme: Scheme, data: dict[str, Any], *, where: str) -> dict[str, Any]:
@@ -242,11 +311,15 @@ def validate_applicant(scheme: Scheme, data: dict[str, Any], *, where: str) -> d
     record = {name: getattr(applicant, name) for name in scheme.fields}
     _derive_birth_date(scheme, record)
     for name in sorted({m.birth for m in scheme.measures.values() if isinstance(m, AgeMeasure)}):
-        if record.get(name) is None:
-            label = scheme.fields[name].label
+        born, label = record.get(name), scheme.fields[name].label
+        if born is None:
             raise ApplicantError(
                 f"field '{name}' ({label}): needed for age: give it, or a valid ID number",
                 where=where,
+            )
+        if born > dt.date.today():
+            raise ApplicantError(
+                f"field '{name}' ({label}): {FUTURE_BIRTH.format(born)}", where=where
             )
     return record
 

@@ -16,7 +16,10 @@ from datetime import date
 
 Period = tuple[int, int]
 
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")  # ASCII digits only, as in a CSV cell
+FIRST_YEAR = 1800  # months and dates before it are refused (a typo such as 0000-01)
+EARLY_MONTH = f"is not a month from {FIRST_YEAR} on"
+EARLY_DATE = f"is not a date from {FIRST_YEAR} on"
 
 
 def month_of(year: int, month: int) -> int:
@@ -31,6 +34,8 @@ def parse_month(text: str) -> int:
     match = _MONTH.fullmatch(text.strip())
     if not match or not 1 <= int(match[2]) <= 12:
         raise ValueError(f"{text!r} is not a month (YYYY-MM)")
+    if int(match[1]) < FIRST_YEAR:
+        raise ValueError(f"{text.strip()!r} {EARLY_MONTH}")
     return month_of(int(match[1]), int(match[2]))
 
 

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from hukoucalc.applicant import INT_DIGITS
 from hukoucalc.batch.columns import EMPTY_END, EMPTY_START, end_col, start_col
 from hukoucalc.batch.layout import Layout
 from hukoucalc.idnumber import WEIGHTS
+from hukoucalc.periods import FIRST_YEAR
 from hukoucalc.scheme.model import FieldSpec
 from hukoucalc.words import FALSE, TRUE
 
@@ -89,7 +91,7 @@ def _calendar(
     numbers, (y, m, d) = _staged(prefix, [year, month, day])
     leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
     last = pl.when(m == 2).then(28 + leap.cast(pl.Int32)).when(m.is_in([4, 6, 9, 11]))
-    real = (m >= 1) & (m <= 12) & (d >= 1) & (d <= last.then(30).otherwise(31)) & (y >= 1800)
+    real = (m >= 1) & (m <= 12) & (d >= 1) & (d <= last.then(30).otherwise(31)) & (y >= FIRST_YEAR)
     shifted = y - (m <= 2).cast(pl.Int32)  # years from March: the leap day comes last
     era = shifted // 400
     of_era = shifted - era * 400
@@ -140,10 +142,10 @@ def _bool(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
 
 
 def _int(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
-    number = cell.cast(pl.Int64, strict=False)  # [+-]digits; at most 15 bytes: 15 digits
+    number = cell.cast(pl.Int64, strict=False)  # [+-]digits; INT_DIGITS bytes: so many digits
     default = None if spec.default is None else int(spec.default)
     value = _or_default(cell, number, default)
-    ok = (number.is_not_null() & (cell.str.len_bytes() <= 15)) | _missing_ok(cell, spec)
+    ok = (number.is_not_null() & (cell.str.len_bytes() <= INT_DIGITS)) | _missing_ok(cell, spec)
     if spec.min is not None:
         ok = ok & (value >= int(spec.min)).fill_null(True)
     if spec.max is not None:
@@ -156,7 +158,7 @@ def _events(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
     day = cell.str.to_date("%Y-%m-%d", strict=False)
     empty = pl.lit(pl.Series([[]], dtype=pl.List(pl.Date))).first()
     value = pl.when(day.is_not_null()).then(pl.concat_list(day)).otherwise(empty)
-    ok = day.is_not_null() & cell.str.contains(DATE_FORMAT)
+    ok = day.is_not_null() & cell.str.contains(DATE_FORMAT) & (day.dt.year() >= FIRST_YEAR)
     return Fast([value.alias(name)], ok | _missing_ok(cell, spec))
 
 
@@ -182,7 +184,7 @@ def _periods(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
         )
         stage2 += [*numbers, _RANGE.matches(words).alias(f"{tmp}{k}m")]
         start, end = y0 * 12 + m0 - 1, y1 * 12 + m1 - 1
-        good = pl.col(f"{tmp}{k}m") & (end >= start)
+        good = pl.col(f"{tmp}{k}m") & (end >= start) & (y0 >= FIRST_YEAR)  # then y1 is too
         for month in (m0, m1):
             good = good & (month >= 1) & (month <= 12)
         stage3 += [start.alias(f"{tmp}s{k}"), end.alias(f"{tmp}e{k}"), good.alias(f"{tmp}g{k}")]

@@ -13,9 +13,17 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from hukoucalc.applicant import (
+    FUTURE_BIRTH,
+    INT_DIGITS,
+    TOO_LONG,
+    decimal_pattern,
+    decimal_reason,
+)
 from hukoucalc.batch.canonical import DATE_FORMAT, FAST, ID_FORMAT, Fast
 from hukoucalc.batch.columns import EMPTY_END, EMPTY_START, end_col, start_col
 from hukoucalc.idnumber import CHECK, WEIGHTS
+from hukoucalc.periods import EARLY_DATE, EARLY_MONTH, FIRST_YEAR, parse_periods
 from hukoucalc.scheme.model import FieldSpec, Scheme
 from hukoucalc.words import FALSE, TRUE, YES_NO
 
@@ -129,12 +137,20 @@ def _id_number(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
 
 
 def _date(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
-    value = pl.col(name)
-    error = _fail(
-        cell.is_not_null() & (value.is_null() | ~cell.str.contains(DATE_FORMAT)),
-        pl.format("{} is not a date (YYYY-MM-DD)", cell),
+    value, shaped = pl.col(name), cell.str.contains(DATE_FORMAT)
+    error = _first_error(
+        _fail(shaped & _early(cell), pl.format(f"'{{}}' {EARLY_DATE}", cell)),
+        _fail(
+            cell.is_not_null() & (value.is_null() | ~shaped),
+            pl.format("{} is not a date (YYYY-MM-DD)", cell),
+        ),
     )
     return Parsed([value], error, [[cell.str.to_date("%Y-%m-%d", strict=False).alias(name)]])
+
+
+def _early(text: pl.Expr) -> pl.Expr:
+    """Whether a date or month written YYYY-... is from before FIRST_YEAR."""
+    return text.str.slice(0, 4).cast(pl.Int32, strict=False) < FIRST_YEAR
 
 
 def _bool(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
@@ -159,16 +175,19 @@ def _int(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
     value = pl.when(ok).then(cell.cast(pl.Int64, strict=False)).otherwise(None)
     if spec.default is not None:
         value = pl.when(cell.is_null()).then(pl.lit(int(spec.default))).otherwise(value)
-    errors = [_fail(cell.is_not_null() & ~ok, pl.format("{} is not a whole number", cell))]
+    errors = [
+        _fail(cell.str.contains(r"^[+-]?[0-9]+$") & ~ok, pl.format(f"{{}} {TOO_LONG}", cell)),
+        _fail(cell.is_not_null() & ~ok, pl.format("{} is not a whole number", cell)),
+    ]
     errors += _range(pl.col(name), spec, 1)
-    stages = [[cell.str.contains(r"^[+-]?[0-9]{1,15}$").alias(f"~{name}ok")], [value.alias(name)]]
+    digits = rf"^[+-]?[0-9]{{1,{INT_DIGITS}}}$"
+    stages = [[cell.str.contains(digits).alias(f"~{name}ok")], [value.alias(name)]]
     return Parsed([pl.col(name)], _first_error(*errors), stages)
 
 
 def _decimal(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], Checks]:
     places = spec.places or 0
-    pattern = rf"^[+-]?[0-9]{{1,15}}(\.[0-9]{{0,{places}}})?$" if places else r"^[+-]?[0-9]{1,15}$"
-    ok = cell.str.contains(pattern)
+    ok = cell.str.contains(f"^{decimal_pattern(places)}$")
     negative = cell.str.starts_with("-")
     digits = cell.str.strip_chars_start("+-")
     whole = digits.str.split(".").list.get(0, null_on_oob=True).cast(pl.Int64, strict=False)
@@ -186,7 +205,7 @@ def _decimal(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], 
     errors = [
         _fail(
             cell.is_not_null() & ~ok,
-            pl.format(f"{{}} is not a number with at most {places} decimal places", cell),
+            pl.format(f"{{}} {decimal_reason(places)}", cell),
         )
     ]
     errors += _range(value, spec, 10**places)
@@ -232,7 +251,13 @@ def _events(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], C
         dates.list.eval(pl.element().is_null()).list.any()
         | ~parts.list.eval(pl.element().str.contains(DATE_FORMAT)).list.all()
     )
-    error = _fail(bad, pl.format("{} is not a list of dates (YYYY-MM-DD;YYYY-MM-DD)", cell))
+    early = parts.list.eval(
+        pl.element().filter(pl.element().str.contains(DATE_FORMAT) & _early(pl.element()))
+    ).list.first()
+    error = _first_error(
+        _fail(early.is_not_null(), pl.format(f"'{{}}' {EARLY_DATE}", early)),
+        _fail(bad, pl.format("{} is not a list of dates (YYYY-MM-DD;YYYY-MM-DD)", cell)),
+    )
     return [dates.alias(name)], error
 
 
@@ -267,10 +292,17 @@ def _periods(name: str, cell: pl.Expr, width: int) -> Parsed:
             _ordinal(pl.col(f"{tmp}e{k}")).alias(f"{tmp}e{k}"),
         ]
     months_ok, ordered, clean = pl.lit(True), pl.lit(True), pl.lit(True)
+    january = FIRST_YEAR * 12  # the ordinal of January of the first year
+    early: list[pl.Expr] = []  # each month before it, as written, in the order written
     for k in range(width):
         present, s, e = pl.col(f"{tmp}p{k}"), pl.col(f"{tmp}s{k}"), pl.col(f"{tmp}e{k}")
         months_ok = months_ok & (~present | pl.col(f"{tmp}m{k}"))
-        ordered = ordered & (~present | (e >= s))
+        ordered = ordered & (~present | ((e >= s) & (s >= january) & (e >= january)))
+        part = pl.col(f"{tmp}parts").struct.field(f"field_{k}")
+        early += [
+            pl.when(present & (s < january)).then(part.str.slice(0, 7)),
+            pl.when(present & (e < january)).then(part.str.slice(-7, 7)),
+        ]
         if k:
             clean = clean & (~present | (s > pl.col(f"{tmp}e{k - 1}")))
     stage3 += [months_ok.alias(f"{tmp}months"), ordered.alias(f"{tmp}ordered")]
@@ -287,12 +319,23 @@ def _periods(name: str, cell: pl.Expr, width: int) -> Parsed:
         )
     typed.append((clean | ~valid).alias(f"{name}#clean"))
     months, ordered_col = pl.col(f"{tmp}months"), pl.col(f"{tmp}ordered")
+    too_early = pl.coalesce(early) if early else pl.lit(None, dtype=pl.String)
     error = _first_error(
-        _fail(~ok, pl.format("{} is not a list of periods (YYYY-MM..YYYY-MM;...)", cell)),
+        _fail(~ok, cell.map_elements(_periods_reason, return_dtype=pl.String)),
         _fail(ok & ~months, pl.format("{}: a month is not 01-12", cell)),
+        _fail(ok & months & too_early.is_not_null(), pl.format(f"'{{}}' {EARLY_MONTH}", too_early)),
         _fail(ok & months & ~ordered_col, pl.format("{}: a period ends before it starts", cell)),
     )
     return Parsed(typed, error, [stage1, stage2, stage2b, stage3])
+
+
+def _periods_reason(text: str) -> str:
+    """Why a cell is not periods, as the scalar parser of a JSON file says it (bad rows only)."""
+    try:
+        parse_periods(text)
+    except ValueError as exc:
+        return str(exc)
+    return f"{text} is not a list of periods (YYYY-MM..YYYY-MM;...)"
 
 
 def _yyyymm(month: pl.Expr) -> pl.Expr:
@@ -535,8 +578,15 @@ def _agreement(
             frame = frame.with_columns(
                 pl.coalesce(pl.col(birth), pl.col(f"{ids[0]}#born")).alias(birth)
             )
+        born = pl.col(birth)
         checks.setdefault(birth, []).extend(
-            _fail(pl.col(birth).is_null(), "needed for age: give it, or a valid ID number")
+            _first_error(
+                _fail(born.is_null(), "needed for age: give it, or a valid ID number"),
+                _fail(
+                    born > pl.lit(dt.date.today()),
+                    pl.format(FUTURE_BIRTH, born.cast(pl.String)),
+                ),
+            )
         )
     return frame, checks
 

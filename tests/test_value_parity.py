@@ -1,0 +1,165 @@
+"""A value is judged the same in an applicant JSON file (``score``: the Pydantic model) and in a
+CSV cell (``rank``: the fast and the exact batch parsers): the same verdict, the same reason.
+
+Each case is run both ways: ``score`` must refuse the file (exit 5) naming the field and the
+reason; ``rank --errors`` must report exactly that cell, with the same reason, and rank nothing.
+The reading of the JSON file itself (a key twice, deep nesting, a huge number) has no CSV
+counterpart and is checked through ``score`` alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from hukoucalc.errors import ExitCode
+
+from .invoke import assert_error, run
+
+BASE: dict[str, dict[str, Any]] = {  # a valid applicant of each scheme used below
+    "beijing-2018": {"sex": "male", "birth_date": "1985-01-01", "residence_permit": True},
+    "shenzhen-2020": {"birth_date": "1985-01-01"},
+    "guangzhou-2015": {"birth_date": "1985-01-01", "residence_permit": True},
+}
+LATER = dt.date.today() + dt.timedelta(days=400)
+
+CASES = [  # scheme, field, value in JSON, the reason both must give (the CSV cell: str(value))
+    pytest.param(
+        "beijing-2018",
+        "social_insurance",
+        "0000-01..2019-12",
+        "'0000-01' is not a month from 1800 on",
+        id="period-year-0000",
+    ),
+    pytest.param(
+        "beijing-2018",
+        "social_insurance",
+        "2005-01..2019-12;1799-12..2000-01",
+        "'1799-12' is not a month from 1800 on",
+        id="period-second-range-1799",
+    ),
+    pytest.param(
+        "beijing-2018",
+        "birth_date",
+        "1799-12-31",
+        "'1799-12-31' is not a date from 1800 on",
+        id="date-1799",
+    ),
+    pytest.param(
+        "beijing-2018",
+        "tax_violations",
+        "2019-05-01;0001-05-01",
+        "'0001-05-01' is not a date from 1800 on",
+        id="event-year-0001",
+    ),
+    pytest.param(
+        "beijing-2018",
+        "social_insurance",
+        "２０１５-01..2019-12",
+        "'２０１５-01' is not a month (YYYY-MM)",
+        id="period-full-width-digits",
+    ),
+    pytest.param(
+        "guangzhou-2015",
+        "iit_3y",
+        "１２.５",
+        "１２.５ is not a number with at most 2 decimal places",
+        id="decimal-full-width-digits",
+    ),
+    pytest.param(
+        "guangzhou-2015",
+        "iit_3y",
+        1234567890123456,
+        "1234567890123456 is not a number with at most 2 decimal places",
+        id="decimal-16-digits",
+    ),
+    pytest.param(
+        "beijing-2018",
+        "birth_date",
+        str(LATER),
+        f"birth date {LATER} is in the future",
+        id="birth-date-in-the-future",
+    ),
+    pytest.param(
+        "shenzhen-2020",
+        "credit_overdue_short",
+        1000000000000000,
+        "1000000000000000 has more than 15 digits",
+        id="int-16-digits",
+    ),
+    pytest.param(
+        "beijing-2018",
+        "innovation_national_award",
+        1000000000000000,
+        "1000000000000000 has more than 15 digits",
+        id="int-16-digits-above-the-maximum",
+    ),
+]
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text("utf-8-sig"), newline="")))
+
+
+def cell(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+@pytest.mark.parametrize(("scheme", "name", "value", "reason"), CASES)
+def test_score_and_rank_give_the_same_verdict_and_reason(
+    runner: CliRunner, tmp_path: Path, scheme: str, name: str, value: Any, reason: str
+) -> None:
+    applicant = {**BASE[scheme], name: value}
+    path = tmp_path / "applicant.json"
+    path.write_text(json.dumps(applicant, ensure_ascii=False), encoding="utf-8")
+    scored = run(runner, "score", path, "-s", scheme)
+    assert_error(scored, ExitCode.APPLICANT, f"field '{name}'", f"): {reason}")
+
+    pool, out, bad = tmp_path / "pool.csv", tmp_path / "ranked.csv", tmp_path / "bad.csv"
+    with pool.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(applicant)
+        writer.writerow(cell(v) for v in applicant.values())
+    ranked = run(runner, "rank", pool, "-s", scheme, "-o", out, "--errors", bad, "--json")
+    assert ranked.exit_code == ExitCode.OK, (ranked.stdout, ranked.stderr)
+    assert [(e["row"], e["column"], e["reason"]) for e in read_rows(bad)] == [("2", name, reason)]
+    assert read_rows(out) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        pytest.param(
+            '{"sex": "male", "residence_permit": true, "birth_date": "1985-01-01",'
+            ' "education": "doctor", "education": "none"}',
+            "key 'education' appears twice in one object",
+            id="duplicate-key",
+        ),
+        pytest.param(
+            '{"sex": "male", "residence_permit": true, "birth_date": "1985-01-01",'
+            ' "social_insurance": [{"from": "2005-01", "to": "2009-12", "to": "2019-12"}]}',
+            "key 'to' appears twice in one object",
+            id="duplicate-key-nested",
+        ),
+        pytest.param("[" * 200_000 + "]" * 200_000, "nested too deeply", id="deep-nesting"),
+        pytest.param(
+            '{"innovation_national_award": ' + "1" * 5000 + "}",
+            "a whole number of 5000 digits",
+            id="huge-number",
+        ),
+    ],
+)
+def test_a_json_file_that_cannot_be_taken_as_written_is_an_input_error(
+    runner: CliRunner, tmp_path: Path, text: str, reason: str
+) -> None:
+    path = tmp_path / "applicant.json"
+    path.write_text(text, encoding="utf-8")
+    result = run(runner, "score", path, "-s", "beijing-2018")
+    assert_error(result, ExitCode.INPUT_FILE, str(path), reason)
