@@ -204,3 +204,17 @@ def test_a_repeated_key_is_a_bad_row(runner: CliRunner, tmp_path: Path) -> None:
         (1, "sex", "male | female", "given 2 times in the line: which one is meant?")
     ]
     assert len(summary["ranked"]) == 8
+
+
+def test_a_row_of_one_cell_says_cell(runner: CliRunner, tmp_path: Path) -> None:
+    """A stray line at the end of an export (one cell): "1 cell", not "1 cells"."""
+    path = tmp_path / "stray.csv"
+    made = run(runner, "synth", "-s", "beijing-2020", "--n", "3", "-o", path)
+    assert made.exit_code == 0, made.stderr
+    path.write_bytes(path.read_bytes() + b"x\n")
+    bad = tmp_path / "bad.csv"
+    result = run(runner, "rank", path, "-s", "beijing-2020", "--errors", bad, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        bad.read_text(encoding="utf-8-sig").splitlines()[1].endswith('"1 cell, the header has 21"')
+    )

@@ -213,7 +213,11 @@ def _shape_errors(
         ROW,
         pl.col("cells").replace_strict(names, default="*", return_dtype=pl.String).alias("column"),
         pl.lit(None, dtype=pl.String).alias("value"),
-        pl.format(f"{{}} cells, the header has {len(header)}", "cells").alias("reason"),
+        pl.format(
+            f"{{}} {{}}, the header has {len(header)}",
+            "cells",
+            pl.when(pl.col("cells") == 1).then(pl.lit("cell")).otherwise(pl.lit("cells")),
+        ).alias("reason"),
     )
 
 
