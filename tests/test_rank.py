@@ -328,7 +328,7 @@ BAD_ROWS = [  # row, column, part of the reason
     (12, "residence_permit", "maybe is not true/false"),
     (13, "sex", "required field is missing"),
     (15, "id_number", "duplicate ID number (rows 9, 15)"),
-    (16, "social_insurance", "a month is not 01-12"),
+    (16, "social_insurance", "'2015-13' is not a month (YYYY-MM)"),  # the JSON parser's words
 ]
 
 

@@ -101,6 +101,34 @@ CASES = [  # scheme, field, value in JSON, the reason both must give (the CSV ce
         "1000000000000000 has more than 15 digits",
         id="int-16-digits-above-the-maximum",
     ),
+    pytest.param(
+        "beijing-2018",
+        "social_insurance",
+        "2015-13..2019-12",
+        "'2015-13' is not a month (YYYY-MM)",
+        id="period-month-13",
+    ),
+    pytest.param(
+        "beijing-2018",
+        "social_insurance",
+        "2019-12..2015-01",
+        "period '2019-12..2015-01' ends before it starts",
+        id="period-reversed",
+    ),
+    pytest.param(
+        "beijing-2018",
+        "id_number",
+        "1101051985010100",
+        "ID number '1101051985010100' has 16 characters, not 18",
+        id="id-number-short",
+    ),
+    pytest.param(
+        "beijing-2018",
+        "id_number",
+        "110105198501010030",  # born 1985-01-01, as the base applicant
+        "ID number '110105198501010030': check character should be 9",
+        id="id-number-check-character",
+    ),
 ]
 
 
