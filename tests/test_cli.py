@@ -588,6 +588,17 @@ def test_score_table_puts_a_cap_under_its_points() -> None:
     assert max(len(line) for line in lines) <= 80
 
 
+@pytest.mark.parametrize("width", ["80", "100"])
+def test_score_table_keeps_a_field_name_and_a_period_whole(width: str) -> None:
+    """At 80 or 100 columns an input's field name and each period stay on one line (Chinese
+    labels may wrap anywhere, as Chinese text does)."""
+    out = run(CliRunner(env={"COLUMNS": width, "NO_COLOR": "1", "TERM": "dumb"}), "score", EXAMPLE)
+    lines = out.stdout.splitlines()
+    assert any("│ social_insurance:" in line for line in lines)
+    assert any(" 2003-07..2017-12 " in line for line in lines)
+    assert max(len(line) for line in lines) <= int(width)
+
+
 def test_a_jsonl_batch_not_in_utf8_is_named(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "batch.jsonl"
     path.write_bytes('{"name": "张三"}\n'.encode("gbk"))

@@ -33,7 +33,7 @@ def heading(scheme: SchemeRef, applicant: str) -> Panel:
 def render_scorecard(card: Scorecard, console: Console) -> None:
     places = card.places
     console.print(heading(card.scheme, card.applicant))
-    console.print(_points_table(card))
+    console.print(_points_table(card, console.width))
     if card.gates:
         console.print(_gates_table(card))
     verdict = "[green]eligible[/]" if card.eligible else "[red]not eligible[/]"
@@ -45,14 +45,23 @@ def render_scorecard(card: Scorecard, console: Console) -> None:
         console.print("[dim]No published cut-off or threshold in this scheme to compare with.[/]")
 
 
-def _points_table(card: Scorecard) -> Table:
+NARROW = 110
+"""At this width or less the points table shares it out by ratio, so that an input (a field
+name, a period such as 2003-07..2017-12) keeps a line of its own instead of being cut mid-word."""
+
+
+def _points_table(card: Scorecard, width: int) -> Table:
     places = card.places
-    table = Table(title="Points", title_justify="left", show_lines=False, expand=False)
-    table.add_column("Indicator", overflow="fold")
-    table.add_column("Input used", overflow="fold", max_width=28)
-    table.add_column("Counted", overflow="fold", min_width=10)
-    table.add_column("Rule · source", overflow="fold", max_width=40)
-    table.add_column("Points · cap", justify="right", min_width=8, max_width=16)
+    narrow = width <= NARROW
+    table = Table(title="Points", title_justify="left", show_lines=False, expand=narrow)
+    # narrow: the numbers' columns fixed, the text columns sharing the rest by ratio
+    table.add_column("Indicator", overflow="fold", ratio=3 if narrow else None)
+    table.add_column("Input used", overflow="fold", max_width=28, ratio=5 if narrow else None)
+    table.add_column("Counted", overflow="fold", min_width=10, width=10 if narrow else None)
+    table.add_column("Rule · source", overflow="fold", max_width=40, ratio=4 if narrow else None)
+    table.add_column(
+        "Points · cap", justify="right", min_width=8, max_width=16, width=12 if narrow else None
+    )
     in_group = {g.id: g for g in card.groups}
     shown_groups: set[str] = set()
     for line in card.indicators:
