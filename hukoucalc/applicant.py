@@ -97,7 +97,7 @@ def _whole_number(value: object) -> object:
 
 def _decimal_as_in_a_cell(places: int) -> Any:
     """A decimal as a CSV cell may hold it (the same pattern and reason): text of ASCII digits,
-    at most INT_DIGITS of them before the point; a JSON number with so many."""
+    at most whole_digits(places) of them before the point; a JSON number with so many."""
     pattern = re.compile(decimal_pattern(places))
 
     def check(value: object) -> object:
@@ -105,21 +105,28 @@ def _decimal_as_in_a_cell(places: int) -> Any:
         if text is not None and not pattern.fullmatch(text):
             raise ValueError(f"{text} {decimal_reason(places)}")
         number = value if isinstance(value, Decimal | int) and not isinstance(value, bool) else 0
-        if abs(number) >= 10**INT_DIGITS:
+        if abs(number) >= 10 ** whole_digits(places):
             raise ValueError(f"{value} {decimal_reason(places)}")
         return value
 
     return check
 
 
+def whole_digits(places: int) -> int:
+    """Digits a decimal may have before its point: INT_DIGITS, fewer where with its ``places``
+    the value in units (``whole * 10**places``) would pass the 18 digits a 64-bit integer holds."""
+    return min(INT_DIGITS, 18 - places)
+
+
 def decimal_pattern(places: int) -> str:
-    """A decimal as text: a sign, at most INT_DIGITS ASCII digits, up to ``places`` decimals."""
-    whole = rf"[+-]?[0-9]{{1,{INT_DIGITS}}}"
+    """A decimal as text: a sign, at most whole_digits(places) ASCII digits before the point, up
+    to ``places`` after it."""
+    whole = rf"[+-]?[0-9]{{1,{whole_digits(places)}}}"
     return rf"{whole}(\.[0-9]{{0,{places}}})?" if places else whole
 
 
 def decimal_reason(places: int) -> str:
-    return f"is not a number with at most {places} decimal places"
+    return f"is not a number of at most {whole_digits(places)} digits and {places} decimal places"
 
 
 def _event_list(value: object) -> object:

@@ -27,6 +27,7 @@ BASE: dict[str, dict[str, Any]] = {  # a valid applicant of each scheme used bel
     "beijing-2018": {"sex": "male", "birth_date": "1985-01-01", "residence_permit": True},
     "shenzhen-2020": {"birth_date": "1985-01-01"},
     "guangzhou-2015": {"birth_date": "1985-01-01", "residence_permit": True},
+    "tests/data/parity/places6.toml": {"birth_date": "1985-01-01", "residence_permit": True},
 }
 LATER = dt.date.today() + dt.timedelta(days=400)
 
@@ -70,14 +71,14 @@ CASES = [  # scheme, field, value in JSON, the reason both must give (the CSV ce
         "guangzhou-2015",
         "iit_3y",
         "１２.５",
-        "１２.５ is not a number with at most 2 decimal places",
+        "１２.５ is not a number of at most 15 digits and 2 decimal places",
         id="decimal-full-width-digits",
     ),
     pytest.param(
         "guangzhou-2015",
         "iit_3y",
         1234567890123456,
-        "1234567890123456 is not a number with at most 2 decimal places",
+        "1234567890123456 is not a number of at most 15 digits and 2 decimal places",
         id="decimal-16-digits",
     ),
     pytest.param(
@@ -128,6 +129,13 @@ CASES = [  # scheme, field, value in JSON, the reason both must give (the CSV ce
         "110105198501010030",  # born 1985-01-01, as the base applicant
         "ID number '110105198501010030': check character should be 9",
         id="id-number-check-character",
+    ),
+    pytest.param(
+        "tests/data/parity/places6.toml",
+        "iit_3y",
+        "18446745073709.551616",  # in millionths past 2**63: was read as 1,000,000 by rank
+        "18446745073709.551616 is not a number of at most 12 digits and 6 decimal places",
+        id="decimal-units-past-64-bits",
     ),
 ]
 

@@ -14,13 +14,13 @@ import datetime as dt
 import math
 from fractions import Fraction
 
+from hukoucalc.applicant import whole_digits
 from hukoucalc.engine.compile import Compiled
 from hukoucalc.engine.evaluate import Evaluator
 from hukoucalc.engine.ops import Compare, MonthsSpec, Ops
 from hukoucalc.errors import SchemeError
 
 INT64 = 2**63 - 1
-CELL_DIGITS = 15  # whole digits of a number cell, as batch/fields.py and applicant.py read them
 MAX_MONTHS = 10_000 * 12  # month ordinals are years 0000-9999 (YYYY-MM)
 MAX_YEARS_OF_AGE = 10_000  # dates are years 0001-9999
 MAX_EVENTS = 10**7  # dates in one cell: a 100 MB cell
@@ -90,7 +90,8 @@ class IntervalOps(Ops[Span, None]):
         spec = self.c.scheme.fields[field]
         if spec.type == "bool":
             return 0, 1
-        most = 10**CELL_DIGITS * scale - 1  # at most CELL_DIGITS whole digits, then the places
+        # the most a cell can hold: whole digits as the readers allow them, then the places
+        most = 10 ** whole_digits(spec.places or 0) * scale - 1
         lo = int(spec.min * scale) if spec.min is not None else -most
         hi = int(spec.max * scale) if spec.max is not None else most
         return self._span(lo, hi)
