@@ -198,7 +198,7 @@ def test_cli_table(runner: CliRunner) -> None:
     assert "住所" in lines  # the label, under the first row of the item
     assert out.endswith(
         "5 added (+), 2 removed (−), 13 changed (~); and 1 change of sources, notes and labels "
-        "(`hukoucalc scheme diff --all diff-base diff-draft` lists them)"
+        f"(`hukoucalc scheme diff --all {BASE} {DRAFT}` lists them)"  # as the user named them
     )
     assert "gates[insurance].label" not in out  # a label: not what the rule does
 
@@ -258,3 +258,17 @@ def test_cli_bad_scheme(runner: CliRunner) -> None:
     assert_error(
         run(runner, "scheme", "diff", BASE, "tests/data/mini_overlapping_bands.toml"), 4, "bands"
     )
+
+
+def test_an_item_named_like_a_label_is_a_rule_change(runner: CliRunner, tmp_path: Path) -> None:
+    """A field named "title" (Shanghai's 职称) is an applicant field, not a scheme's title."""
+    text = Path("schemes/beijing-2020.toml").read_text(encoding="utf-8")
+    draft = tmp_path / "draft.toml"
+    draft.write_text(
+        text.replace('id = "beijing-2020"', 'id = "with-title"')
+        + '\n[fields.title]\ntype = "text"\nlabel = "职称"\nrequired = true\n',
+        encoding="utf-8",
+    )
+    out = flat(run(runner, "scheme", "diff", "beijing-2020", draft).stdout)
+    assert "+ fields.title" in out
+    assert "the rules are the same" not in out

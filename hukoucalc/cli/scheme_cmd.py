@@ -153,7 +153,8 @@ def diff(
         return
     from hukoucalc.render.diff import render_diff  # noqa: PLC0415
 
-    render_diff(result, stdout(), provenance=every)
+    again = f"`hukoucalc scheme diff --all {a} {b}`"  # as the user named them: ids or paths
+    render_diff(result, stdout(), provenance=every, again=again)
 
 
 app.command(name="new")(new_cmd.new)

@@ -31,12 +31,14 @@ def render_diff(
     a: str | None = None,
     b: str | None = None,
     provenance: bool = False,
+    again: str = "`hukoucalc scheme diff --all A B`",
 ) -> None:
     """Columns headed ``a`` and ``b``: by default the schemes' ids (``A``/``B`` if the same).
 
     One row per parameter: a mark (``+`` added, ``−`` removed, ``~`` changed), the key with the
     label of what it belongs to below it (once for consecutive rows of the same item), the values.
-    Changes of sources, notes and labels are counted, and listed only with ``provenance``.
+    Changes of sources, notes and labels are counted, and listed only with ``provenance``;
+    ``again`` is the command that lists them.
     """
     same = diff.a == diff.b
     a = a or ("A" if same else diff.a)
@@ -70,7 +72,7 @@ def render_diff(
     if hidden:
         tally += (
             f"; and {plural(hidden, 'change')} of sources, notes and labels "
-            f"(`hukoucalc scheme diff --all {escape(diff.a)} {escape(diff.b)}` lists them)"
+            f"({escape(again)} lists them)"
         )
     console.print(tally)
 

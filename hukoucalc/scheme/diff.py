@@ -41,6 +41,9 @@ PROVENANCE = frozenset({"source", "confidence", "note", "label", "title", "descr
 """Keys that say where a rule comes from or what it is called, not what it does: ``scheme diff``
 lists their changes only on request (``--all``)."""
 
+_BY_NAME = frozenset({"fields", "measures", "dates"})
+"""Sections that are tables of items keyed by their names."""
+
 _MATCH_BY = {"cutoffs": "year"}
 """Lists of tables matched by a key other than ``id``."""
 
@@ -59,8 +62,12 @@ class Change(BaseModel):
 
     @property
     def provenance(self) -> bool:
-        """A change of a source, a confidence tag, a note or a label (see :data:`PROVENANCE`)."""
-        return self.section == "sources" or self.key.rsplit(".", 1)[-1] in PROVENANCE
+        """A change of a source, a confidence tag, a note or a label (see :data:`PROVENANCE`);
+        not an item of a table keyed by name that happens to be named so (``fields.title``)."""
+        parts = self.key.split(".")
+        if self.section in _BY_NAME and len(parts) == 2:
+            return False
+        return self.section == "sources" or parts[-1] in PROVENANCE
 
 
 class SchemeDiff(BaseModel):
