@@ -33,7 +33,7 @@ from pydantic import (
 from hukoucalc import idnumber, periods
 from hukoucalc.errors import ApplicantError, InputFileError
 from hukoucalc.scheme.model import AgeMeasure, FieldSpec, Scheme
-from hukoucalc.textfile import read_text
+from hukoucalc.textfile import NOT_TEXT, is_text, read_text, shown
 from hukoucalc.words import FALSE, TRUE, YES_NO, truth
 
 META_KEYS = ("scheme", "comment")
@@ -136,6 +136,12 @@ def _event_list(value: object) -> object:
     return value
 
 
+def _text(value: str) -> str:
+    if not is_text(value):
+        raise ValueError(f"'{shown(value)}' {NOT_TEXT}")
+    return value
+
+
 def _yes_no(value: object) -> object:
     """A JSON boolean, or one of the words a CSV cell may use."""
     if isinstance(value, str):
@@ -156,7 +162,7 @@ def _id_number(value: str) -> str:
 
 def _field_type(name: str, spec: FieldSpec) -> Any:
     if spec.type == "text":
-        return str
+        return Annotated[str, AfterValidator(_text)]
     if spec.type == "id_number":
         return Annotated[str, AfterValidator(_id_number)]
     if spec.type == "date":

@@ -23,3 +23,21 @@ def read_text(path: Path, *, encoding: str = "utf-8") -> str:
         ) from None
     except OSError as exc:
         raise InputFileError(f"cannot read: {exc.strerror or exc}", where=str(path)) from None
+
+
+NOT_TEXT = "is not valid text (a lone UTF-16 surrogate, as a \\ud800 escape gives)"
+
+
+def is_text(value: str) -> bool:
+    """Whether ``value`` can be written as UTF-8: JSON's \\ud800-style escapes can give lone
+    surrogates, which no output file can hold."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown(value: str) -> str:
+    """``value`` with what cannot be written as UTF-8 escaped (for messages and error files)."""
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -199,3 +199,20 @@ def test_a_json_file_that_cannot_be_taken_as_written_is_an_input_error(
     path.write_text(text, encoding="utf-8")
     result = run(runner, "score", path, "-s", "beijing-2018")
     assert_error(result, ExitCode.INPUT_FILE, str(path), reason)
+
+
+def test_a_lone_surrogate_is_not_text_in_a_json_file_or_a_json_lines_batch(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """ "\\ud800" is valid JSON but no UTF-8 file can hold it: refused alike, never exit 70."""
+    line = json.dumps({**BASE["beijing-2018"], "name": "@"}).replace('"@"', '"\\ud800x"')
+    reason = "'\\ud800x' is not valid text (a lone UTF-16 surrogate, as a \\ud800 escape gives)"
+    one = tmp_path / "applicant.json"
+    one.write_text(line, encoding="utf-8")
+    scored = run(runner, "score", one, "-s", "beijing-2018")
+    assert_error(scored, ExitCode.APPLICANT, "field 'name'", reason)
+    batch, bad = tmp_path / "pool.jsonl", tmp_path / "bad.csv"
+    batch.write_text(line + "\n", encoding="utf-8")
+    ranked = run(runner, "rank", batch, "-s", "beijing-2018", "--errors", bad, "--json")
+    assert ranked.exit_code == ExitCode.OK, ranked.stderr
+    assert [(e["row"], e["column"], e["reason"]) for e in read_rows(bad)] == [("1", "name", reason)]

@@ -27,7 +27,7 @@ import polars as pl
 from hukoucalc.batch.fields import ROW
 from hukoucalc.errors import InputFileError
 from hukoucalc.scheme.model import Scheme
-from hukoucalc.textfile import read_text
+from hukoucalc.textfile import NOT_TEXT, is_text, read_text, shown
 
 EXTRA_COLUMNS = ("comment",)  # allowed beside the scheme's fields, ignored
 ENCODINGS = ("utf-8", "gb18030")
@@ -311,6 +311,11 @@ def _read_jsonl(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
             }
             for key, values in twice.items()
         ]
+        for key, text in cells.items():  # a lone surrogate (a \ud800 escape) can't be written
+            if text is not None and not is_text(text):
+                cells[key] = shown(text)
+                reason = f"'{cells[key]}' {NOT_TEXT}"  # as a JSON file's text field says
+                errors.append({ROW: number, "column": key, "value": cells[key], "reason": reason})
         rows.append(cells)
         numbers.append(number)
     if not rows:
