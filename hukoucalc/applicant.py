@@ -196,7 +196,11 @@ def _field_type(name: str, spec: FieldSpec) -> Any:
         return Annotated[
             Literal[tuple(spec.values)],
             BeforeValidator(
-                lambda value: labels.get(value, value) if isinstance(value, str) else value
+                lambda value: (
+                    labels.get(value.strip(), value.strip())  # trimmed, as a CSV cell
+                    if isinstance(value, str)
+                    else value
+                )
             ),
             WithJsonSchema({"type": "string", "anyOf": choices}),
         ]

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -216,3 +217,27 @@ def test_a_lone_surrogate_is_not_text_in_a_json_file_or_a_json_lines_batch(
     ranked = run(runner, "rank", batch, "-s", "beijing-2018", "--errors", bad, "--json")
     assert ranked.exit_code == ExitCode.OK, ranked.stderr
     assert [(e["row"], e["column"], e["reason"]) for e in read_rows(bad)] == [("1", "name", reason)]
+
+
+@pytest.mark.parametrize(
+    ("scheme", "extra"),
+    [
+        pytest.param("beijing-2018", '"sex": " male "', id="enum-code-with-blanks"),
+        pytest.param("guangzhou-2015", '"iit_3y": 1e5', id="decimal-in-exponent-form"),
+    ],
+)
+def test_a_value_taken_by_score_is_taken_alike_by_rank(
+    runner: CliRunner, tmp_path: Path, scheme: str, extra: str
+) -> None:
+    """A JSON file and the same object as a JSON Lines batch give one total."""
+    key = extra.split(":", maxsplit=1)[0].strip('"')
+    line = json.dumps({k: v for k, v in BASE[scheme].items() if k != key})[:-1] + ", " + extra + "}"
+    one, batch, out = tmp_path / "a.json", tmp_path / "pool.jsonl", tmp_path / "ranked.csv"
+    one.write_text(line, encoding="utf-8")
+    batch.write_text(line + "\n", encoding="utf-8")
+    scored = run(runner, "score", one, "-s", scheme, "--json")
+    assert scored.exit_code == ExitCode.OK, scored.stderr
+    ranked = run(runner, "rank", batch, "-s", scheme, "-o", out, "--json")
+    assert json.loads(ranked.stdout)["invalid"] == 0, ranked.stderr
+    (row,) = read_rows(out)
+    assert Decimal(row["total"]) == Decimal(json.loads(scored.stdout)["total"])

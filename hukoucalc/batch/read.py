@@ -353,6 +353,8 @@ def _cell_text(value: object) -> str | None:
         return f"{value['from']}..{value['to']}"
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, default=str)  # refused later: a bad cell
+    if isinstance(value, Decimal):
+        return f"{value:f}"  # 1e2 as 100, as a JSON file's decimal reads it
     return str(value)
 
 
