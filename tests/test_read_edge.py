@@ -218,3 +218,17 @@ def test_a_row_of_one_cell_says_cell(runner: CliRunner, tmp_path: Path) -> None:
     assert (
         bad.read_text(encoding="utf-8-sig").splitlines()[1].endswith('"1 cell, the header has 21"')
     )
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_a_column_named_like_the_row_numbers_is_refused(
+    runner: CliRunner, tmp_path: Path, suffix: str
+) -> None:
+    """`__row` is the tool's own column (was exit 70 in a CSV, overwrote row numbers in JSONL)."""
+    path = tmp_path / f"pool{suffix}"
+    if suffix == ".csv":
+        path.write_text("__row,sex\n7,male\n", encoding="utf-8")
+    else:
+        path.write_text('{"__row": 7, "sex": "male"}\n', encoding="utf-8")
+    result = run(runner, "rank", path, "-s", "beijing-2020")
+    assert_error(result, ExitCode.INPUT_FILE, path.name, "a column named __row")

@@ -186,14 +186,14 @@ def _parse_csv(source: Path | io.BytesIO, eol: str, path: Path) -> tuple[pl.Data
     """The numbered text cells, and whether a row had more cells than the header (cut)."""
     options = {"infer_schema": False, "eol_char": eol}
     try:
-        return _numbered(pl.read_csv(source, **options)), False  # type: ignore[arg-type]
+        return _numbered(pl.read_csv(source, **options), path), False  # type: ignore[arg-type]
     except pl.exceptions.ComputeError as exc:
         if "more fields than defined" not in str(exc):
             raise
     if isinstance(source, io.BytesIO):
         source.seek(0)
     frame = pl.read_csv(source, truncate_ragged_lines=True, **options)  # type: ignore[arg-type]
-    return _numbered(frame), True
+    return _numbered(frame, path), True
 
 
 def _shape_errors(
@@ -323,6 +323,7 @@ def _read_jsonl(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
             "the file is empty: one JSON object a line is expected", where=str(path)
         )
     columns = list(dict.fromkeys(key for row in rows for key in row))
+    _no_row_column(columns, path)
     data = {c: [row.get(c) for row in rows] for c in columns}
     frame = pl.DataFrame(
         {ROW: numbers, **data}, schema={ROW: pl.Int64, **dict.fromkeys(columns, pl.String)}
@@ -358,9 +359,16 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
-def _numbered(frame: pl.DataFrame, start: int = 2) -> pl.DataFrame:
-    """Row numbers as a spreadsheet shows them: the header is row 1 (a JSON Lines file has none)."""
-    return frame.with_row_index(ROW, offset=start).with_columns(pl.col(ROW).cast(pl.Int64))
+def _numbered(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
+    """Row numbers as a spreadsheet shows them: the header is row 1."""
+    _no_row_column(frame.columns, path)
+    return frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+
+
+def _no_row_column(columns: list[str], path: Path) -> None:
+    """The name of the row numbers' column is the tool's own."""
+    if any(c.strip().lstrip("\ufeff") == ROW for c in columns):
+        raise InputFileError(f"a column named {ROW}: that name is hukoucalc's own", where=str(path))
 
 
 def _not_fields(scheme: Scheme, unknown: list[str]) -> str:
