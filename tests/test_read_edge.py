@@ -16,9 +16,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from hukoucalc.batch.read import _cell_counts
 from hukoucalc.errors import ExitCode
 
 from .invoke import assert_error, flat, run
@@ -232,3 +236,20 @@ def test_a_column_named_like_the_row_numbers_is_refused(
         path.write_text('{"__row": 7, "sex": "male"}\n', encoding="utf-8")
     result = run(runner, "rank", path, "-s", "beijing-2020")
     assert_error(result, ExitCode.INPUT_FILE, path.name, "a column named __row")
+
+
+_CELL = st.one_of(
+    st.text(alphabet="ab ,", max_size=4).filter(lambda t: "," not in t),  # bare
+    st.text(alphabet='ab,\n"', max_size=5).map(lambda t: '"' + t.replace('"', '""') + '"'),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_CELL, min_size=1, max_size=5), min_size=1, max_size=8))
+def test_cells_are_counted_as_a_csv_parser_counts_them(rows: list[list[str]]) -> None:
+    """The cell count of each record, quoted commas, quotes and line breaks included, is the
+    csv module's (the batch reader counts them in one pass over the text's lines)."""
+    text = "\n".join(",".join(row) for row in rows) + "\n"
+    expected = [len(record) for record in csv.reader(io.StringIO(text, newline=""))]
+    records = pl.Series(range(len(expected)))
+    assert _cell_counts(text.encode(), "\n", records).to_list() == expected
