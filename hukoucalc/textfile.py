@@ -7,14 +7,28 @@ from pathlib import Path
 from hukoucalc.errors import InputFileError
 
 
+def check_readable(path: Path) -> None:
+    """A regular file, to be read whole: not standard input, a folder, a pipe or a device (a
+    pipe would be waited on for ever)."""
+    if str(path) == "-":
+        raise InputFileError("reading from standard input is not supported: give a file path")
+    if path.is_dir():
+        raise InputFileError("is a folder, not a file", where=str(path))
+    if path.exists() and not path.is_file():
+        raise InputFileError(
+            "not a regular file (a pipe or a device): save it as a file first", where=str(path)
+        )
+    if not path.is_file():
+        raise InputFileError("no such file", where=str(path))
+
+
 def read_text(path: Path, *, encoding: str = "utf-8") -> str:
     """The file's text; InputFileError naming the file and what is wrong with it otherwise."""
+    check_readable(path)
     try:
         return path.read_text(encoding=encoding)
-    except FileNotFoundError:
+    except FileNotFoundError:  # gone since the check
         raise InputFileError("no such file", where=str(path)) from None
-    except IsADirectoryError:
-        raise InputFileError("this is a folder; give a file", where=str(path)) from None
     except PermissionError:
         raise InputFileError("permission denied: cannot read it", where=str(path)) from None
     except UnicodeDecodeError as exc:

@@ -10,6 +10,7 @@ says what is wrong with it in a comment or its ``"comment"`` key).
 from __future__ import annotations
 
 import json
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -531,6 +532,21 @@ def test_scheme_template(runner: CliRunner) -> None:
 def test_a_folder_given_as_scheme_is_named(runner: CliRunner, tmp_path: Path) -> None:
     result = run(runner, "score", EXAMPLE, "-s", tmp_path)
     assert_error(result, ExitCode.INPUT_FILE, str(tmp_path), "is a folder")
+
+
+@pytest.mark.parametrize("given", ["pipe", "folder"])
+def test_an_applicant_that_is_not_a_regular_file_is_named(
+    runner: CliRunner, tmp_path: Path, given: str
+) -> None:
+    """A pipe is refused, not waited on for ever; a folder is named as one."""
+    path = tmp_path / "applicant.json"
+    if given == "pipe":
+        os.mkfifo(path)
+        expected = "not a regular file"
+    else:
+        path.mkdir()
+        expected = "is a folder, not a file"
+    assert_error(run(runner, "score", path), ExitCode.INPUT_FILE, "applicant.json", expected)
 
 
 def test_shanghai_example_passes_the_standard_score(runner: CliRunner) -> None:

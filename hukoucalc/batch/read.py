@@ -26,7 +26,7 @@ import polars as pl
 from hukoucalc.batch.fields import ROW
 from hukoucalc.errors import InputFileError
 from hukoucalc.scheme.model import Scheme
-from hukoucalc.textfile import NOT_TEXT, is_text, read_text, shown
+from hukoucalc.textfile import NOT_TEXT, check_readable, is_text, read_text, shown
 
 EXTRA_COLUMNS = ("comment",)  # allowed beside the scheme's fields, ignored
 ENCODINGS = ("utf-8", "gb18030")
@@ -77,7 +77,7 @@ def read_batch(
 ) -> RawBatch:
     """The batch as text cells, checked against ``scheme``'s fields; ``unknown_columns`` words
     the error for columns that are not its fields (default: names the scheme)."""
-    _check_regular(path)
+    check_readable(path)  # read whole, twice: parse and checksum
     if path.suffix.lower() == ".json":
         raise InputFileError(
             "one applicant's JSON file: use `hukoucalc score` for it, or give a batch as "
@@ -105,21 +105,6 @@ def read_batch(
     return RawBatch(
         frame=frame, sha256=hasher.digest, encoding=used, columns=columns, errors=errors
     )
-
-
-def _check_regular(path: Path) -> None:
-    """A file to read whole (twice: parse and checksum), not a pipe, a device or a folder."""
-    if str(path) == "-":
-        raise InputFileError("reading from standard input is not supported: give a file path")
-    if path.is_dir():
-        raise InputFileError("is a folder, not a file", where=str(path))
-    if path.exists() and not path.is_file():
-        raise InputFileError(
-            "not a regular file (a pipe or a device): save the batch as a file first",
-            where=str(path),
-        )
-    if not path.is_file():
-        raise InputFileError("no such file", where=str(path))
 
 
 def _without_blank_rows(frame: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
