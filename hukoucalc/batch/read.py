@@ -192,7 +192,7 @@ def _shape_errors(
         return pl.DataFrame(schema=ERRORS)
     cells = _cell_counts(data(), eol, suspects[ROW] - 1)
     bad = suspects.with_columns(cells.alias("cells")).filter(pl.col("cells") != len(header))
-    names = {k: name.strip().lstrip("\ufeff") for k, name in enumerate(header)}
+    names = {k: _trimmed(name) for k, name in enumerate(header)}
     return bad.select(
         ROW,
         pl.col("cells").replace_strict(names, default="*", return_dtype=pl.String).alias("column"),
@@ -348,7 +348,7 @@ def _numbered(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
 
 def _no_row_column(columns: list[str], path: Path) -> None:
     """The name of the row numbers' column is the tool's own."""
-    if any(c.strip().lstrip("\ufeff") == ROW for c in columns):
+    if any(_trimmed(c) == ROW for c in columns):
         raise InputFileError(f"a column named {ROW}: that name is hukoucalc's own", where=str(path))
 
 
@@ -364,7 +364,7 @@ def _conform(
 ) -> tuple[pl.DataFrame, list[str]]:
     """The scheme's fields as columns (absent ones empty), and the header's trimmed names."""
     present = [c for c in frame.columns if c != ROW]
-    header = [re.sub(r"_duplicated_[0-9]+$", "", c.strip().lstrip("\ufeff")) for c in present]
+    header = [re.sub(r"_duplicated_[0-9]+$", "", _trimmed(c)) for c in present]
     duplicated = sorted({c for c in header if header.count(c) > 1})
     if duplicated:
         raise InputFileError(f"column(s) {', '.join(duplicated)} appear twice", where=str(path))
@@ -381,6 +381,11 @@ def _conform(
         )
     absent = [pl.lit(None, dtype=pl.String).alias(n) for n in scheme.fields if n not in header]
     return frame.with_columns(absent).select(ROW, *scheme.fields), header
+
+
+def _trimmed(name: str) -> str:
+    """A header name as written: without blanks around it or a byte-order mark before it."""
+    return name.strip().lstrip("\ufeff")
 
 
 def _first_line(exc: Exception) -> str:
