@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from hukoucalc.periods import FIRST_YEAR
+
 _SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # ISO 7064 MOD 11-2, GB 11643
@@ -32,7 +34,7 @@ def validate(number: str) -> str:
         born = birth_date(text)
     except ValueError:
         raise ValueError(f"ID number {number!r}: {text[6:14]} is not a valid birth date") from None
-    if born.year < 1800 or born > date.today():
+    if born.year < FIRST_YEAR or born > date.today():
         raise ValueError(f"ID number {number!r}: birth date {born} is impossible")
     expected = check_character(text[:17])
     if text[17] != expected:

@@ -119,7 +119,7 @@ def _id_number(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
         .alias(f"{tmp}check")
     ]
     born, expected = pl.col(f"{name}#born"), pl.col(f"{tmp}check")
-    impossible = (born > pl.lit(dt.date.today())) | (born.dt.year() < 1800)
+    impossible = (born > pl.lit(dt.date.today())) | (born.dt.year() < FIRST_YEAR)
     bad = ~text.str.contains(ID_FORMAT) | born.is_null() | impossible
     bad = cell.is_not_null() & (bad | (text.str.slice(17, 1) != expected)).fill_null(True)
     # why, in the words of the check of a JSON file (built for the bad cells only)
