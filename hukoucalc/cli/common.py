@@ -50,7 +50,7 @@ EncodingOpt = Annotated[
 # The --scheme of a command that ranks or projects under one scheme: declared repeatable so that a
 # second one is refused (one_scheme) rather than silently replacing the first, as Click would.
 OneSchemeOpt = Annotated[
-    list[str] | None,
+    list[str],
     typer.Option("--scheme", "-s", metavar="SCHEME", help="Bundled scheme name or .toml path."),
 ]
 
@@ -126,13 +126,13 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def one_scheme(given: list[str] | None, command: str, several: str) -> str | None:
-    """The one --scheme of ``command`` (None when not given); more than one is a usage error
+def one_scheme(given: list[str], command: str, several: str) -> str:
+    """The one --scheme of ``command`` (given at least once); more than one is a usage error
     pointing to the command that takes several (``several``)."""
     from hukoucalc.errors import UsageError  # noqa: PLC0415
 
-    if given and len(given) > 1:
+    if len(given) > 1:
         raise UsageError(
             f"{command} takes one --scheme, not {len(given)} ({', '.join(given)}); {several}"
         )
-    return given[0] if given else None
+    return given[0]

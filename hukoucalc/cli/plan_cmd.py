@@ -61,7 +61,8 @@ def plan(
     from hukoucalc.planning import make_plan  # noqa: PLC0415
     from hukoucalc.scoring import load_applicant  # noqa: PLC0415
 
-    chosen = one_scheme(scheme, "plan", "`hukoucalc score -s A -s B` shows several side by side")
+    several = "`hukoucalc score -s A -s B` shows several side by side"
+    chosen = one_scheme(scheme, "plan", several) if scheme else None
     loaded, record = load_applicant(applicant, chosen)
     result = make_plan(loaded, record, applicant=str(applicant), target=goal, until=last)
     if as_json:

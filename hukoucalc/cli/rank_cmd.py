@@ -22,7 +22,6 @@ from hukoucalc.cli.common import (
     stdout,
 )
 from hukoucalc.cli.progress import READ, WRITE, stage_bar
-from hukoucalc.errors import UsageError
 
 
 class Format(StrEnum):
@@ -59,10 +58,9 @@ def rank(
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
 
     check_outputs({"--output": output, "--errors": errors}, source=applicants)  # before work
-    chosen = one_scheme(scheme, "rank", "`hukoucalc compare` ranks one pool under several")
-    if chosen is None:  # Typer requires the option: this is for mypy
-        raise UsageError("rank needs a --scheme")
-    loaded = load_scheme(chosen)
+    loaded = load_scheme(
+        one_scheme(scheme, "rank", "`hukoucalc compare` ranks one pool under several")
+    )
     if fmt is None:
         suffix = output.suffix.lower() if output is not None else ""
         fmt = Format.jsonl if suffix in (".jsonl", ".ndjson") else Format.csv
