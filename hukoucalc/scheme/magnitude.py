@@ -21,7 +21,7 @@ from hukoucalc.engine.ops import Compare, MonthsSpec, Ops
 from hukoucalc.errors import SchemeError
 
 INT64 = 2**63 - 1
-MAX_MONTHS = 10_000 * 12  # month ordinals are years 0000-9999 (YYYY-MM)
+MAX_MONTHS = 10_000 * 12  # month ordinals: at most years 0000-9999 (YYYY-MM), a loose bound
 MAX_YEARS_OF_AGE = 10_000  # dates are years 0001-9999
 MAX_EVENTS = 10**7  # dates in one cell: a 100 MB cell
 Span = tuple[int, int]
@@ -37,13 +37,11 @@ class IntervalOps(Ops[Span, None]):
 
     def __init__(self, compiled: Compiled) -> None:
         self.c = compiled
-        self.widest = 0
 
     def _span(self, lo: int, hi: int) -> Span:
         for end in (lo, hi):
             if abs(end) > INT64:
                 raise _Overflow(end)
-            self.widest = max(self.widest, abs(end))
         return lo, hi
 
     def lit(self, n: int) -> Span:
@@ -119,8 +117,9 @@ class IntervalOps(Ops[Span, None]):
         return None
 
 
-def check_magnitudes(compiled: Compiled, *, origin: str) -> int:
-    """The largest magnitude any batch value can reach; SchemeError if one can leave Int64."""
+def check_magnitudes(compiled: Compiled, *, origin: str) -> None:
+    """SchemeError if a value of the batch engine can leave Int64 (naming the first line that
+    can: each indicator is walked alone first, then the whole scheme)."""
     scheme = compiled.scheme
     ops = IntervalOps(compiled)
     shown = 10**compiled.places
@@ -146,4 +145,3 @@ def check_magnitudes(compiled: Compiled, *, origin: str) -> int:
             "and 'max'",
             where=origin,
         ) from None
-    return ops.widest
