@@ -82,7 +82,7 @@ def test_json_draws_no_bar(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -
 def test_the_bar_moves_by_each_stages_weight() -> None:
     drawn = io.StringIO()
     console = Console(file=drawn, force_terminal=True, width=60, color_system=None)
-    with stage_bar(console, "[pool].csv", [("a", 1.0), ("b", 3.0)], show=True) as step:
+    with stage_bar(console, "[pool].csv", [("a", 1.0), ("b", 3.0)]) as step:
         step("a")
         step("b")
         with pytest.raises(ValueError, match="'c' is not in list"):
@@ -94,7 +94,7 @@ def test_the_bar_moves_by_each_stages_weight() -> None:
 def test_not_shown_is_silent() -> None:
     drawn = io.StringIO()
     console = Console(file=drawn, force_terminal=True, width=60)
-    with stage_bar(console, "pool.csv", [("a", 1.0)], show=False) as step:
+    with stage_bar(console, "pool.csv", [("a", 1.0)], quiet=True) as step:
         step("a")
         step("not a stage")
     assert drawn.getvalue() == ""

@@ -68,9 +68,7 @@ def compare(
     loaded = [load_scheme(ref) for ref in scheme]
     console = stderr()
     plan = [*READ, *((f"scoring under {one.id}", 0.6) for one in loaded), ("comparing", 0.5), WRITE]
-    with stage_bar(
-        console, applicants.name, plan, show=console.is_terminal and not as_json
-    ) as step:
+    with stage_bar(console, applicants.name, plan, quiet=as_json) as step:
         pool = rank_pool(
             applicants, loaded, quota=quota, encoding=encoding, strict=strict, progress=step
         )
@@ -79,7 +77,7 @@ def compare(
         step(WRITE[0])
         write_outputs(result, movers=movers, errors=errors, report=report)
     if errors is None and result.errors.height:
-        stderr().print(
+        console.print(
             f"[yellow]{result.errors.height:,} bad cells[/] in {result.comparison.invalid:,} rows, "
             "left out under every scheme (--errors FILE writes them all)"
         )

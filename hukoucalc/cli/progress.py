@@ -22,11 +22,12 @@ WRITE = ("writing results", 1.0)
 
 @contextmanager
 def stage_bar(
-    console: Any, target: str, plan: list[tuple[str, float]], *, show: bool
+    console: Any, target: str, plan: list[tuple[str, float]], *, quiet: bool = False
 ) -> Iterator[Step]:
     """Yield ``step(stage)``, which moves the bar to the start of ``stage``, one of ``plan``'s
-    (name, weight) pairs; with ``show`` false (not a terminal, ``--json``) it does nothing."""
-    if not show:
+    (name, weight) pairs; it does nothing when ``console`` is not a terminal or ``quiet``
+    (``--json``)."""
+    if quiet or not console.is_terminal:
         yield lambda _stage: None
         return
     from rich.progress import (  # noqa: PLC0415 (start-up time)

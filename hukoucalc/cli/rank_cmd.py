@@ -67,9 +67,7 @@ def rank(
     csv = output is not None and fmt == Format.csv  # text cells neutralised while ranking
     console = stderr()
     plan = [*READ, ("scoring", 0.6), ("ranking", 1.0), WRITE]
-    with stage_bar(
-        console, applicants.name, plan, show=console.is_terminal and not as_json
-    ) as step:
+    with stage_bar(console, applicants.name, plan, quiet=as_json) as step:
         result = rank_file(
             applicants,
             loaded,
@@ -81,13 +79,13 @@ def rank(
         )
         step(WRITE[0])
         write_results(result, output, fmt.value, errors)
-    notes = stderr()
+
     if output is None:
-        notes.print("[dim]No --output given: the ranked list was not written.[/]")
+        console.print("[dim]No --output given: the ranked list was not written.[/]")
     if errors is None and result.errors.height:
         shown = result.errors.head(5).iter_rows(named=True)
         lines = [f"  row {e['row']}, {e['column']}: {escape(e['reason'])}" for e in shown]
-        notes.print(
+        console.print(
             f"[yellow]{result.errors.height:,} bad cells[/] (first {len(lines)} below; "
             "--errors FILE writes them all):\n" + "\n".join(lines)
         )
