@@ -674,3 +674,26 @@ def test_an_unknown_enum_value_lists_codes_and_labels(runner: CliRunner, tmp_pat
         "'硕士' is not one of: none (",
         "master (研究生学历并取得硕士学位)",
     )
+
+
+def test_scheme_text_that_looks_like_markup_is_shown_as_written(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A city, title or label is the scheme's text: '[/x]' is printed, not read as markup."""
+    text = (ROOT / "schemes" / "beijing-2020.toml").read_text(encoding="utf-8")
+    path = tmp_path / "marked.toml"
+    path.write_text(text.replace('city = "北京"', 'city = "[/x][red]北京"'), encoding="utf-8")
+    shown = run(runner, "scheme", "show", path)
+    assert shown.exit_code == 0, shown.stderr
+    assert "[/x][red]北京 · round 2020" in shown.stdout
+
+
+def test_an_internal_error_that_looks_like_markup_is_shown_as_written(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("[/x] boom")
+
+    monkeypatch.setattr("hukoucalc.scoring.score_file", boom)
+    result = run(runner, "score", EXAMPLE)
+    assert result.exit_code == ExitCode.INTERNAL and "RuntimeError: [/x] boom" in result.stderr

@@ -106,7 +106,7 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             stderr().print(
                 "[bold red]internal error[/] (a bug in hukoucalc; "
                 "run `hukoucalc --debug <command> ...` and report it):\n"
-                + traceback.format_exc(limit=-1).strip().splitlines()[-1]
+                + escape(traceback.format_exc(limit=-1).strip().splitlines()[-1])
             )
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 

@@ -23,7 +23,9 @@ def render_list(loaded: list[LoadedScheme], console: Console) -> None:
     table.add_column("title", overflow="fold", min_width=16)
     for s in loaded:
         meta, sel = s.scheme.scheme, s.scheme.selection
-        table.add_row(s.id, meta.city, str(meta.year), _selection(sel), meta.title)
+        table.add_row(
+            escape(s.id), escape(meta.city), str(meta.year), _selection(sel), escape(meta.title)
+        )
     console.print(table)
 
 
@@ -82,7 +84,8 @@ def _provenance(source: str, tag: str | None, note: str | None) -> Text:
 
 
 def _name(id_: str, label: str, extra: str = "") -> str:
-    return f"{label}\n[dim]{id_}{extra}[/]"
+    """A line's label, its id below it (dim); scheme text is never read as markup."""
+    return f"{escape(label)}\n[dim]{escape(id_ + extra)}[/]"
 
 
 def _table(title: str, *columns: str) -> Table:
@@ -97,14 +100,14 @@ def _groups_and_gates(s: Scheme, console: Console) -> None:
         groups = _table("Groups", "group", "combine", "source, note")
         for g in s.groups:
             how = g.combine + (f", cap {value_text(g.cap)}" if g.cap is not None else "")
-            groups.add_row(_name(g.id, g.label), how, _provenance(g.source, None, g.note))
+            groups.add_row(_name(g.id, g.label), escape(how), _provenance(g.source, None, g.note))
         console.print(groups)
     if s.gates:
         gates = _table("Eligibility gates", "gate", "requires", "source, confidence, note")
         for gate in s.gates:
             gates.add_row(
                 _name(gate.id, gate.label, f" · {gate.kind}"),
-                condition_text(gate.require),
+                escape(condition_text(gate.require)),
                 _provenance(gate.source, gate.confidence, gate.note),
             )
         console.print(gates)
@@ -113,14 +116,16 @@ def _groups_and_gates(s: Scheme, console: Console) -> None:
 def render_scheme(loaded: LoadedScheme, console: Console) -> None:
     s = loaded.scheme
     meta = s.scheme
-    console.print(f"[bold]{meta.title}[/]  ({loaded.id}, sha256 {loaded.sha256[:12]})")
-    console.print(f"{meta.city} · round {meta.year} · from {loaded.origin}")
+    console.print(
+        f"[bold]{escape(meta.title)}[/]  ({escape(loaded.id)}, sha256 {loaded.sha256[:12]})"
+    )
+    console.print(escape(f"{meta.city} · round {meta.year} · from {loaded.origin}"))
     if meta.urban_population is not None:
         pop = meta.urban_population
         line = f"urban population {pop.value:,} ({pop.year}, {pop.source})"
-        console.print(line + (f" — {pop.note}" if pop.note else ""))
+        console.print(escape(line + (f" — {pop.note}" if pop.note else "")))
     if meta.confidence:
-        console.print(f"[yellow]doubts:[/] {meta.confidence}")
+        console.print(f"[yellow]doubts:[/] {escape(meta.confidence)}")
     dates = Table(title="Dates", title_justify="left")
     dates.add_column("name")
     dates.add_column("date")
@@ -147,7 +152,7 @@ def render_scheme(loaded: LoadedScheme, console: Console) -> None:
         group = f" · group {i.group}" if i.group else ""
         ind.add_row(
             _name(i.id, i.label, f" · {i.category}{group}"),
-            rules,
+            escape(rules),
             _provenance(i.source, i.confidence, i.note),
         )
     console.print(ind)
@@ -156,13 +161,13 @@ def render_scheme(loaded: LoadedScheme, console: Console) -> None:
     details = _selection(sel)
     if sel.keys:
         details += "; keys: " + ", ".join(f"{k.measure} ({k.order})" for k in sel.keys)
-    console.print(f"[bold]Selection[/]: {details}  [dim]{sel.source}[/]")
+    console.print(f"[bold]Selection[/]: {escape(details)}  [dim]{escape(sel.source)}[/]")
     if sel.note:
         console.print(Text(sel.note))
     if s.total.floor is not None:
         console.print(f"Total floored at {format_decimal(s.total.floor)}")
     for cut in sorted(s.cutoffs, key=lambda c: c.year):
         admitted = f", {cut.admitted:,} admitted" if cut.admitted else ""
-        where = f"[dim]{cut.source} {cut.tag or ''}[/]"
-        note = f" — {cut.note}" if cut.note else ""
+        where = "[dim]" + escape(f"{cut.source} {cut.tag or ''}") + "[/]"
+        note = escape(f" — {cut.note}") if cut.note else ""
         console.print(f"Cut-off {cut.year}: {format_decimal(cut.score)}{admitted} {where}{note}")
