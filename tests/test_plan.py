@@ -354,3 +354,9 @@ def test_a_policys_start_stays_put_while_the_rounds_move(
     doc = plan_json(runner, applicant)
     grown = [round_["lines"][line] for round_ in doc["rounds"][:4]]
     assert grown[0] != grown[-1] and grown == sorted(grown, key=float), grown
+
+
+def test_a_target_typed_with_more_digits_is_shown_as_typed(runner: CliRunner) -> None:
+    """101.381 is not shown as 101.38 (a round at 101.38 would seem to reach it)."""
+    out = run(runner, "plan", "examples/applicant-beijing-2020.json", "--target", "101.381")
+    assert "Target 101.381 (--target)" in out.stdout and "target 101.381 =" in out.stdout

@@ -13,11 +13,14 @@ from hukoucalc.scorecard import SchemeRef, Scorecard, Target
 
 
 def fixed(value: str, places: int) -> str:
-    """A decimal string at fixed places; an exact fraction ("10/3", an unrounded part) as ≈."""
+    """A decimal string to ``places`` at least, never rounded (a target typed with more digits
+    keeps them); an exact fraction ("10/3", an unrounded part) as ≈ to ``places``."""
     if "/" in value:
         numerator, denominator = value.split("/")
         return f"≈{Decimal(numerator) / Decimal(denominator):.{places}f}"
-    return f"{Decimal(value):.{places}f}"
+    number = Decimal(value)
+    shown = max(places, -int(number.as_tuple().exponent))
+    return f"{number:.{shown}f}"
 
 
 def heading(scheme: SchemeRef, applicant: str) -> Panel:
