@@ -241,6 +241,7 @@ def test_output_into_a_missing_folder_is_refused_before_drawing(
     [
         ["-s", "beijing-2018", "--n", "0"],
         ["-s", "beijing-2018", "--n", "many"],
+        ["-s", "beijing-2018", "--n", "100000000000"],  # was a 745 GiB allocation, exit 70
         ["-s", "beijing-2018"],  # --n is required
         ["--n", "5"],  # --scheme is required
     ],
@@ -257,3 +258,11 @@ def test_a_negative_seed_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> 
     )
     assert result.exit_code in (ExitCode.OK, ExitCode.USAGE), result.stderr
     assert "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["pool.xlsx", "pool.jsonl"])
+def test_a_name_other_than_csv_is_refused(runner: CliRunner, tmp_path: Path, name: str) -> None:
+    """synth writes CSV: a pool named .xlsx or .jsonl would then be refused by rank."""
+    result = run(runner, "synth", "-s", "beijing-2018", "--n", "5", "-o", tmp_path / name)
+    assert_error(result, ExitCode.USAGE, f"give --output a .csv name, not '{name}'")
+    assert list(tmp_path.iterdir()) == []

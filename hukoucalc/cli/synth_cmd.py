@@ -8,6 +8,9 @@ from typing import Annotated
 import typer
 
 from hukoucalc.cli.common import reports_errors, stderr
+from hukoucalc.errors import UsageError
+
+MAX_N = 10_000_000  # drawing takes about 0.85 GB of memory a million (1.7 GB of file)
 
 
 @reports_errors
@@ -21,7 +24,12 @@ def synth(
             help="Scheme(s); with several, the pool has the union of fields.",
         ),
     ],
-    n: Annotated[int, typer.Option("--n", min=1, metavar="N", help="Number of applicants.")],
+    n: Annotated[
+        int,
+        typer.Option(
+            "--n", min=1, max=MAX_N, metavar="N", help=f"Number of applicants (at most {MAX_N:,})."
+        ),
+    ],
     output: Annotated[
         Path, typer.Option("--output", "-o", metavar="FILE", help="CSV file to write.")
     ],
@@ -41,6 +49,8 @@ def synth(
     from hukoucalc.batch.write import write_atomically  # noqa: PLC0415
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
 
+    if output.suffix.lower() != ".csv":
+        raise UsageError(f"synth writes CSV: give --output a .csv name, not '{output.name}'")
     check_outputs({"--output": output})  # before the pool is drawn
     schemes = [load_scheme(ref).scheme for ref in scheme]
     frame = synthesise(schemes, n, seed, dirty=dirty)
