@@ -149,6 +149,7 @@ def test_missing_option_in_a_script(
         ("0", "Ⅱ型小城市"),
         ("-1", "--population: the urban population cannot be negative"),
         ("many", "--population: 'many' is not a whole number"),
+        ("1" + "0" * 22, "--population: 10,000,000,000,000,000,000,000 is more urban residents"),
     ],
 )
 def test_bad_population(runner: CliRunner, population: str, expected: str) -> None:
@@ -167,6 +168,14 @@ def test_small_city_cites_the_notice(runner: CliRunner) -> None:
         (("--year", "27"), "--year: '27' is not a year (four digits, e.g. 2027)"),
         (("--population-year", "-1"), "--population-year: '-1' is not a year"),
         (("--city", " "), "--city: the city's name is empty"),
+        (("--year", "1000"), "--year: '1000' is not a year from 1901 to 2200"),
+        (
+            ("--population-year", "3000"),
+            "--population-year: '3000' is not a year from 1900 to 2200",
+        ),
+        (("--population-year", "2030"), "--population-year: 2030 is after the round 2027"),
+        (("--city", "杭\n州"), "--city: '杭\\n州' holds a line break"),
+        (("--city-en", "Hang\tzhou"), "--city-en: 'Hang\\tzhou' holds a line break"),
     ],
 )
 def test_bad_values(runner: CliRunner, args: tuple[str, ...], expected: str) -> None:
@@ -204,3 +213,9 @@ def test_output_folder_missing(runner: CliRunner, tmp_path: Path) -> None:
     assert_error(
         run(runner, "scheme", "new", *HANGZHOU, "-o", target), 6, "the folder does not exist"
     )
+
+
+def test_a_folder_as_output_is_refused_before_any_question(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    assert_error(run(runner, "scheme", "new", *HANGZHOU, "-o", tmp_path), 6, "a folder, not a file")

@@ -34,10 +34,16 @@ def _number(text: str, option: str) -> int:
         raise UsageError(f"'{text}' is not a whole number", where=option) from None
 
 
-def _year(text: str, option: str) -> int:
+def _year(text: str, option: str, after: int = 0) -> int:
+    """A year a scheme may name (FIRST_YEAR + ``after`` to LAST_YEAR)."""
+    from hukoucalc.scheme.model import FIRST_YEAR, LAST_YEAR  # noqa: PLC0415 (start-up time)
+
+    first = FIRST_YEAR + after
     year = _number(text, option)
     if not 1000 <= year <= 9999:
         raise UsageError(f"'{text}' is not a year (four digits, e.g. 2027)", where=option)
+    if not first <= year <= LAST_YEAR:
+        raise UsageError(f"'{text}' is not a year from {first} to {LAST_YEAR}", where=option)
     return year
 
 
@@ -94,10 +100,11 @@ def new(
     Example: hukoucalc scheme new --city 杭州 --city-en Hangzhou --population 8000000
     --year 2027 -o hangzhou-2027.toml
     """
-    from hukoucalc.atomic import write_text_atomically  # noqa: PLC0415
+    from hukoucalc.atomic import check_outputs, write_text_atomically  # noqa: PLC0415
     from hukoucalc.scheme.new import default_id, new_scheme, points_class, scheme_text  # noqa: PLC0415
 
     ask = sys.stdin.isatty() if prompt is None else prompt
+    check_outputs({"-o": output})  # a folder, a device, a missing folder: before any question
     if output is not None and output.exists() and not force:
         raise OutputError("already exists; add --force to overwrite it", where=str(output))
     city = _ask(city, "--city", "City (name in Chinese, e.g. 北京)", ask)
@@ -110,7 +117,8 @@ def new(
         "--population",
     )
     points_class(people)  # refuse a city under 3 million before asking more
-    round_ = _year(_ask(year, "--year", "Application round (year)", ask), "--year")
+    # the round counts to 12-31 of the year before it: a year a scheme may name too
+    round_ = _year(_ask(year, "--year", "Application round (year)", ask), "--year", after=1)
     counted = _year(
         _ask(
             population_year,
@@ -121,6 +129,11 @@ def new(
         ),
         "--population-year",
     )
+    if counted > round_:
+        raise UsageError(
+            f"{counted} is after the round {round_}: a figure the round can cite",
+            where="--population-year",
+        )
     ident = _ask(scheme_id, "--id", "Scheme id", ask, default_id(city_en, round_))
     loaded = new_scheme(
         city=city,

@@ -20,6 +20,7 @@ from hukoucalc.scheme.load import LoadedScheme, load_scheme, scheme_from_data
 from hukoucalc.scheme.model import Meta
 
 TEMPLATE = "template"
+MAX_POPULATION = 10**9  # a scheme's counts of people (scheme.model.Count)
 
 HEADER = """\
 # {title}: a starting scheme written by `hukoucalc scheme new` from the bundled template.
@@ -42,6 +43,11 @@ def points_class(population: int) -> SizeClass:
     """The size class of a city that may run points; UsageError for one that must not."""
     if population < 0:
         raise UsageError("the urban population cannot be negative", where="--population")
+    if population > MAX_POPULATION:
+        raise UsageError(
+            f"{population:,} is more urban residents than a scheme counts ({MAX_POPULATION:,})",
+            where="--population",
+        )
     size = size_class(population)
     if size.points == "forbidden":
         raise UsageError(
@@ -63,8 +69,13 @@ def new_scheme(
 ) -> LoadedScheme:
     """The template adapted to the city: metadata, urban population, reference dates."""
     size = points_class(population)
-    if not city.strip():
-        raise UsageError("the city's name is empty", where="--city")
+    for option, name in (("--city", city), ("--city-en", city_en or "x")):
+        if not name.strip():
+            raise UsageError("the city's name is empty", where=option)
+        if not name.isprintable():
+            raise UsageError(
+                f"{name!r} holds a line break or another control character", where=option
+            )
     pattern = Meta.model_json_schema()["properties"]["id"]["pattern"]
     if not re.fullmatch(pattern, scheme_id):
         raise UsageError(
