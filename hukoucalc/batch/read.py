@@ -29,7 +29,6 @@ from hukoucalc.scheme.model import Scheme
 from hukoucalc.textfile import NOT_TEXT, check_readable, is_text, read_text, shown
 
 EXTRA_COLUMNS = ("comment",)  # allowed beside the scheme's fields, ignored
-ENCODINGS = ("utf-8", "gb18030")
 
 
 ERRORS = pl.Schema({ROW: pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String})

@@ -29,7 +29,6 @@ QUALIFIED = "qualified"
 class Selected:
     frame: pl.DataFrame  # the scored frame plus qualified, rank, admitted
     quota: int | None
-    threshold_units: int | None
     cutoff_units: int | None  # lowest admitted total
     ties_at_cutoff: int  # applicants sharing the last admitted rank
 
@@ -84,7 +83,6 @@ def select(scored: pl.DataFrame, selection: Selection, unit: int, *, quota: int 
     return Selected(
         frame=frame,
         quota=quota,
-        threshold_units=threshold,
         cutoff_units=int(cutoff) if cutoff is not None else None,  # type: ignore[arg-type]
         ties_at_cutoff=ties,
     )

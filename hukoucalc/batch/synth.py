@@ -34,7 +34,6 @@ class _Pool:
         self.n, self.rng = n, np.random.default_rng(seed)
         self.as_of = max(s.dates["as_of"] for s in schemes)  # periods run to the latest round
         self.last = month_of_date(self.as_of)
-        self.cols: dict[str, pl.Series] = {}
         self.roles = field_roles(schemes)
         ages = self.rng.integers(25, 56, n)
         days = self.rng.integers(0, 365, n)

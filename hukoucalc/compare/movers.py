@@ -19,7 +19,6 @@ from hukoucalc.compare.pool import Ranked
 from hukoucalc.engine.units import format_decimal
 
 ID = "id"
-MOVER_COLUMNS = ("id", "scheme", "direction", "baseline_rank", "new_rank")
 
 
 class Movers(BaseModel):

@@ -4,17 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal, localcontext
 from fractions import Fraction
-from math import lcm
 
 MAX_DENOMINATOR = 10**9
-
-
-def frac(value: Decimal | int) -> Fraction:
-    return Fraction(value)
-
-
-def denominator(value: Fraction | Decimal | int) -> int:
-    return Fraction(value).denominator
 
 
 def terminates(den: int) -> bool:
@@ -35,18 +26,6 @@ def places_of(den: int) -> int:
         den //= 5
         fives += 1
     return max(twos, fives)
-
-
-def common_unit(dens: list[int]) -> int:
-    return lcm(1, *dens)
-
-
-def to_units(value: Decimal | int | Fraction, unit: int) -> int:
-    """``value`` in units of 1/unit; it must be an exact multiple."""
-    scaled = Fraction(value) * unit
-    if scaled.denominator != 1:
-        raise ValueError(f"{value} is not a multiple of 1/{unit}")
-    return scaled.numerator
 
 
 def to_decimal(units: int, unit: int) -> Decimal:
