@@ -11,6 +11,7 @@ from hukoucalc import periods
 from hukoucalc.engine.compile import Compiled
 from hukoucalc.engine.evaluate import Evaluation, Evaluator
 from hukoucalc.engine.ops import Compare, MonthsSpec, Ops
+from hukoucalc.engine.trace import Recorder, Trace
 
 _COMPARE = {
     ">=": lambda a, b: a >= b,
@@ -114,3 +115,11 @@ class ScalarOps(Ops[int, bool]):
 
 def evaluate_one(compiled: Compiled, record: Mapping[str, Any]) -> Evaluation[int, bool]:
     return Evaluator(compiled, ScalarOps(record)).run()
+
+
+def explain_one(
+    compiled: Compiled, record: Mapping[str, Any]
+) -> tuple[Evaluation[int, bool], Trace]:
+    """:func:`evaluate_one`, with the fields each line read while it was evaluated."""
+    ops = Recorder(ScalarOps(record))
+    return Evaluator(compiled, ops).run(), ops.trace
