@@ -9,7 +9,7 @@ from typing import Any
 
 from hukoucalc import periods
 from hukoucalc.engine.compile import Compiled
-from hukoucalc.engine.evaluate import Evaluation, Evaluator
+from hukoucalc.engine.evaluate import Evaluation, Evaluator, round_units
 from hukoucalc.engine.ops import Compare, MonthsSpec, Ops
 from hukoucalc.engine.trace import Recorder, Trace
 
@@ -123,3 +123,13 @@ def explain_one(
     """:func:`evaluate_one`, with the fields each line read while it was evaluated."""
     ops = Recorder(ScalarOps(record))
     return Evaluator(compiled, ops).run(), ops.trace
+
+
+def round_fraction(value: Fraction, places: int, mode: str = "half_up") -> Fraction:
+    """``value`` rounded to ``places`` decimals by the evaluator's own rule (:func:`round_units`
+    on the scalar backend), for exact figures outside a scheme: in units of ``1 / (d * 10**places)``
+    (``d``: the value's denominator) ``value`` is a whole number and a step of ``10**-places``
+    is ``d`` units."""
+    shift = 10**places
+    kept = round_units(ScalarOps({}), value.numerator * shift, value.denominator, mode)
+    return Fraction(kept, value.denominator * shift)

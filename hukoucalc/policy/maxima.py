@@ -13,8 +13,7 @@ import math
 from collections.abc import Iterable
 from fractions import Fraction
 
-from hukoucalc.engine.evaluate import round_units
-from hukoucalc.engine.scalar import ScalarOps
+from hukoucalc.engine.scalar import round_fraction
 from hukoucalc.engine.units import exact_text
 from hukoucalc.policy.conditions import Satisfiability
 from hukoucalc.policy.spans import (
@@ -119,11 +118,8 @@ def measure_rule_span(rule: MeasureRule, over: Span) -> Span:
 
 
 def round_to(x: Fraction, rounding: Rounding) -> Fraction:
-    """``x`` rounded as the engine rounds, by its own rule: in units of ``1 / (d * 10**places)``
-    (``d``: x's denominator) ``x`` is a whole number and a step of ``10**-places`` is ``d``."""
-    places = 10**rounding.places
-    kept = round_units(ScalarOps({}), x.numerator * places, x.denominator, rounding.mode)
-    return Fraction(kept, x.denominator * places)
+    """``x`` rounded as the engine rounds, by its own rule."""
+    return round_fraction(x, rounding.places, rounding.mode)
 
 
 def rounded(span: Span, rounding: Rounding | None) -> Span:
