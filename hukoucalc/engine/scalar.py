@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from fractions import Fraction
+from math import lcm
 from typing import Any
 
 from hukoucalc import periods
-from hukoucalc.engine.compile import Compiled
+from hukoucalc.engine.compile import Compiled, rule_unit
 from hukoucalc.engine.evaluate import Evaluation, Evaluator, round_units
 from hukoucalc.engine.ops import Compare, MonthsSpec, Ops
 from hukoucalc.engine.trace import Recorder, Trace
+from hukoucalc.scheme.model import Bands, Marginal, PerUnit, Scheme
 
 _COMPARE = {
     ">=": lambda a, b: a >= b,
@@ -133,3 +135,16 @@ def round_fraction(value: Fraction, places: int, mode: str = "half_up") -> Fract
     shift = 10**places
     kept = round_units(ScalarOps({}), value.numerator * shift, value.denominator, mode)
     return Fraction(kept, value.denominator * shift)
+
+
+def rule_points(scheme: Scheme, rule: PerUnit | Bands | Marginal, amount: Fraction) -> Fraction:
+    """The points a measure's ``rule`` gives for an exact ``amount`` of it, computed by the
+    evaluator's own rule on the scalar backend, in a scale and unit fine enough to be exact:
+    for the policy check's exact ranges (:mod:`hukoucalc.policy.maxima`)."""
+    tiers = rule.tiers if isinstance(rule, Marginal) else []
+    bounds = [b for tier in tiers for b in (tier.from_, tier.below) if b is not None]
+    scale = lcm(amount.denominator, *(Fraction(b).denominator for b in bounds))
+    unit = rule_unit(rule, scale)
+    counted = (amount.numerator * (scale // amount.denominator), scale)
+    points = Evaluator(Compiled(scheme, unit=unit), ScalarOps({})).rule(rule, counted)
+    return Fraction(points, unit)
