@@ -77,6 +77,7 @@ cap = { field = "education", values = { college = 5, bachelor = 8 }, default = 3
 id = "tax"
 label = "纳税"
 source = "doc#2"
+group = "extra"
 rule = { kind = "flag", points = 20, when = { field = "tax", at_least = 100000 } }
 
 [[indicators]]
@@ -98,6 +99,13 @@ label = "社保"
 measure = "si_months"
 rule = { kind = "per_unit", points = 1, per = 24, unit = "month", whole = true }
 
+[[groups]]
+id = "extra"
+label = "加分"
+source = "doc#6"
+combine = "sum"
+cap = { field = "housing", values = { own = 10 }, default = 20 }
+
 [[gates]]
 id = "permit"
 label = "居住证"
@@ -106,8 +114,10 @@ require = { field = "permit", is = true }
 reason = "no permit"
 
 [selection]
-mode = "threshold"
+mode = "threshold_then_keys"
 threshold = 10
+quota = 100
+keys = [{ measure = "rented", order = "desc", label = "租房月数" }]
 source = "doc#5"
 """
 
@@ -127,6 +137,8 @@ def test_each_line_reads_its_when_caps_and_reused_measures() -> None:
     assert trace.of("part", "home", "insured") == ("social_insurance",)
     assert trace.own[("indicator", "home")] == ("permit",)  # the line's when, outside its parts
     assert trace.of("gate", "permit") == ("permit",)
+    assert trace.of("group", "extra") == ("housing",)  # a group's own by-field cap
+    assert trace.of("key", "rented") == ("rental", "social_insurance")  # memoised, still read
     assert fields_read(compile_scheme(_traced().scheme)) == {
         "social_insurance",
         "rental",

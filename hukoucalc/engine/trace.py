@@ -8,6 +8,7 @@ what a line is said to read is what the evaluator read for it: its measures, its
 its ``when`` conditions and its by-field caps and floors.
 
 A quantity the evaluator computes once and reuses is said to be read by every line that uses it.
+A group's entry holds what the group itself reads (a by-field cap); its members have their own.
 Only ``score`` and analyses use a recorder; ``rank`` runs its backend bare.
 """
 
