@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +11,6 @@ from hukoucalc.scheme.model import (
     AgeMeasure,
     Bands,
     ByField,
-    CombineMeasure,
     Condition,
     EventsMeasure,
     Flag,
@@ -22,7 +20,6 @@ from hukoucalc.scheme.model import (
     Rule,
     Scheme,
     Table,
-    ValueMeasure,
     ValueRef,
 )
 
@@ -123,33 +120,6 @@ def condition_text(c: Condition) -> str:
         if day is not None:
             tests.append(f"{word} {day}")
     return f"{subject} {' and '.join(tests)}"
-
-
-def input_fields(scheme: Scheme, measure: str | None, rule: Rule | None) -> list[str]:
-    """The applicant fields a part reads, in order, without repeats."""
-    out: list[str] = []
-    if measure:
-        out += list(_measure_fields(scheme, measure))
-    if isinstance(rule, Table):
-        out.append(rule.field)
-    if isinstance(rule, Flag) and rule.field:
-        out.append(rule.field)
-    return list(dict.fromkeys(out))
-
-
-def _measure_fields(scheme: Scheme, name: str) -> Iterator[str]:
-    m = scheme.measures.get(name)
-    if m is None:
-        yield name
-    elif isinstance(m, MonthsMeasure):
-        yield from (*m.of, *m.overlap, *m.minus)
-    elif isinstance(m, AgeMeasure):
-        yield m.birth
-    elif isinstance(m, ValueMeasure | EventsMeasure):
-        yield m.field
-    elif isinstance(m, CombineMeasure):
-        for dep in m.of:
-            yield from _measure_fields(scheme, dep)
 
 
 def input_text(scheme: Scheme, name: str, value: Any) -> str:

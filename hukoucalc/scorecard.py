@@ -12,9 +12,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from hukoucalc import __version__
-from hukoucalc.describe import input_fields, input_text, plural, rule_text, unit_of, value_text
+from hukoucalc.describe import input_text, plural, rule_text, unit_of, value_text
 from hukoucalc.engine.compile import compile_scheme
-from hukoucalc.engine.scalar import evaluate_one
+from hukoucalc.engine.scalar import explain_one
 from hukoucalc.engine.units import exact_text, format_decimal, to_decimal
 from hukoucalc.scheme.load import LoadedScheme
 from hukoucalc.scheme.model import Scheme, Table
@@ -112,7 +112,7 @@ def score_record(loaded: LoadedScheme, record: dict[str, Any], *, applicant: str
     """Score one validated applicant record and explain every line."""
     scheme = loaded.scheme
     compiled = compile_scheme(scheme, origin=loaded.origin)
-    ev = evaluate_one(compiled, record)
+    ev, trace = explain_one(compiled, record)
 
     def pts(units: int) -> Decimal:
         return to_decimal(units, compiled.unit)
@@ -123,6 +123,7 @@ def score_record(loaded: LoadedScheme, record: dict[str, Any], *, applicant: str
     indicators = []
     for ind in scheme.indicators:
         result = ev.indicators[ind.id]
+        line_reads = trace.own.get(("indicator", ind.id), ())  # its when, cap and floor
         parts = []
         for part in ind.all_parts():
             got = result.parts[part.id]
@@ -130,7 +131,8 @@ def score_record(loaded: LoadedScheme, record: dict[str, Any], *, applicant: str
             if got.counted is not None:
                 value = Decimal(got.counted[0]) / got.counted[1]
                 counted = plural(value, unit_of(scheme, part.measure, part.rule))
-            fields = input_fields(scheme, part.measure, part.rule)
+            # what the part read while evaluated, then what decides the whole line
+            fields = dict.fromkeys((*trace.of("part", ind.id, part.id), *line_reads))
             parts.append(
                 Counted(
                     part=part.id,

@@ -8,7 +8,10 @@ no applicant ever scores outside them.
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
+import os
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -22,11 +25,11 @@ from typer.testing import CliRunner
 from hukoucalc.applicant import validate_applicant
 from hukoucalc.policy import DEFAULT_CLIFF, Finding, check_scheme, national_rules
 from hukoucalc.policy.conditions import Satisfiability
-from hukoucalc.policy.maxima import Maxima, rule_at
+from hukoucalc.policy.maxima import Maxima, MeasureRule, rule_at, text
 from hukoucalc.policy.rules import read_rules, size_class
 from hukoucalc.policy.spans import Quantities, Span
 from hukoucalc.scheme.load import LoadedScheme, bundled_names, load_scheme
-from hukoucalc.scheme.model import Condition, Marginal
+from hukoucalc.scheme.model import Band, Bands, Condition, Marginal, PerUnit, Tier
 from hukoucalc.scorecard import score_record
 
 from .invoke import assert_error, flat, run
@@ -186,7 +189,7 @@ def test_marginal_tiers_stop_at_their_upper_bound() -> None:
     scheme = load_scheme(str(DATA / "band-gap.toml")).scheme
     (rule,) = [i.rule for i in scheme.indicators if i.id == "employment"]
     assert isinstance(rule, Marginal)
-    assert [rule_at(rule, Fraction(x)) for x in (30, 60, 66, 72, 80)] == [
+    assert [rule_at(scheme, rule, Fraction(x)) for x in (30, 60, 66, 72, 80)] == [
         Fraction(15, 2),
         15,
         15,
@@ -445,3 +448,121 @@ def test_placeholder_values_are_one_warning_naming_every_key() -> None:
     for key in ("selection.source", "scheme.urban_population.source", "gates[no_crime].source"):
         assert key in finding.message
     assert _placeholder_findings("beijing-2020") == []
+
+
+# -- the ranges come from the evaluator's own rules -------------------------------------------
+
+MAXIMA_GOLDEN = DATA / "maxima.golden.json"
+"""Every range and cliff the linter computes for the bundled and check schemes, as computed by
+the Fraction re-implementation of the rules that the engine's evaluation replaced. Regenerate
+(only for an intended change) with::
+
+    HUKOUCALC_REGENERATE=1 pytest tests/test_check.py -k golden
+"""
+
+
+def _all_ranges() -> dict[str, dict[str, Any]]:
+    def span(s: Span) -> list[str]:
+        return [text(s.lo), text(s.hi)]
+
+    out: dict[str, dict[str, Any]] = {}
+    paths = sorted(Path("schemes").glob("*.toml")) + sorted(Path(DATA).glob("*.toml"))
+    for path in paths:
+        scheme = load_scheme(str(path)).scheme
+        q = Quantities(scheme)
+        m = Maxima(scheme, q, Satisfiability(scheme, q))
+        found: dict[str, Any] = {}
+        for ind in scheme.indicators:
+            for p in ind.all_parts():
+                found[f"rule {ind.id}.{p.id}"] = span(m.rule(p.rule, p.measure))
+                found[f"part {ind.id}.{p.id}"] = span(m.part(p))
+                if isinstance(p.rule, PerUnit | Bands | Marginal) and p.measure:
+                    jump = m.jump(p.rule, p.measure)
+                    found[f"jump {ind.id}.{p.id}"] = (
+                        None if jump is None else [str(jump[0]), str(jump[1])]
+                    )
+            found[f"raw {ind.id}"] = span(m.raw(ind))
+            found[f"indicator {ind.id}"] = span(m.indicator(ind))
+        for g in scheme.groups:
+            found[f"group {g.id}"] = span(m.group(g))
+        out[path.as_posix() if path.parts[0] == "schemes" else f"tests/data/check/{path.name}"] = (
+            found
+        )
+    return out
+
+
+def test_maxima_golden() -> None:
+    got = _all_ranges()
+    if os.environ.get("HUKOUCALC_REGENERATE"):
+        text_ = json.dumps(got, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+        MAXIMA_GOLDEN.write_text(text_, encoding="utf-8")
+    assert got == json.loads(MAXIMA_GOLDEN.read_text(encoding="utf-8"))
+
+
+def _reference(rule: MeasureRule, x: Fraction) -> Fraction:
+    """The rules in Fractions, as the policy check computed them before it asked the engine."""
+    if isinstance(rule, PerUnit):
+        if rule.minimum is not None and x < rule.minimum:
+            return Fraction(0)
+        per = Fraction(rule.per)
+        units = Fraction(math.floor(x / per)) if rule.whole else x / per
+        return Fraction(rule.points) * units
+    if isinstance(rule, Bands):
+        for band in rule.bands:
+            if (band.from_ is None or x >= band.from_) and (band.below is None or x < band.below):
+                return Fraction(band.points)
+        return Fraction(rule.default)
+    total = Fraction(rule.base)
+    for tier in rule.tiers:
+        low = Fraction(tier.from_)
+        part = max(x, low)
+        if tier.below is not None:
+            part = min(part, Fraction(tier.below))
+        total += (part - low) * Fraction(tier.points) / Fraction(tier.per)
+    return total
+
+
+_DEC = st.integers(-400, 400).map(lambda n: Decimal(n).scaleb(-1))
+_PER = st.sampled_from([Decimal(1), Decimal(12), Decimal("0.5"), Decimal("3.5"), Decimal(7)])
+
+
+@st.composite
+def _measure_rules(draw: st.DrawFn) -> MeasureRule:
+    kind = draw(st.sampled_from(["per_unit", "bands", "marginal"]))
+    cuts = sorted(set(draw(st.lists(_DEC.map(abs), min_size=1, max_size=4))))
+    if kind == "per_unit":
+        minimum = draw(st.none() | st.just(cuts[0]))
+        return PerUnit(
+            kind="per_unit",
+            points=draw(_DEC),
+            per=draw(_PER),
+            whole=draw(st.booleans()),
+            minimum=minimum,
+        )
+    if kind == "bands":
+        ends = [None, *cuts, None]
+        bands = [
+            Band.model_validate({"from": lo, "below": hi, "points": draw(_DEC)})
+            for lo, hi in itertools.pairwise(ends)
+            if (lo, hi) != (None, None)
+        ]
+        return Bands(kind="bands", bands=bands, default=draw(_DEC))
+    ends = [*cuts, None]
+    tiers = [
+        Tier.model_validate({"from": lo, "below": hi, "points": draw(_DEC), "per": draw(_PER)})
+        for lo, hi in itertools.pairwise(ends)
+        if lo is not None
+    ]
+    return Marginal(kind="marginal", tiers=tiers, base=draw(_DEC))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    _measure_rules(),
+    st.fractions(min_value=-50, max_value=100, max_denominator=24),
+)
+def test_rule_at_is_the_engine_and_agrees_with_exact_arithmetic(
+    rule: MeasureRule, x: Fraction
+) -> None:
+    scheme = load_scheme(str(DATA / "base.toml")).scheme
+    assert rule_at(scheme, rule, x) == _reference(rule, x)

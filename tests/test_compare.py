@@ -26,12 +26,16 @@ import os
 import re
 import shutil
 import subprocess
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from hukoucalc.compare.stats import Line
+from hukoucalc.compare.stats import Line, half_up
 from hukoucalc.render import compare as render_compare
 from tests.invoke import assert_error, flat, run
 
@@ -436,3 +440,14 @@ def test_report_renders_in_chromium(runner: CliRunner, tmp_path: Path) -> None:
     for text in ("cmp-current", "cmp-draft", "Score distributions", "Who enters", "admitted"):
         assert text in dom
     assert dom.count("<svg") >= 3 and "<polyline" in dom
+
+
+@given(st.integers(-(10**9), 10**9), st.integers(1, 10**4), st.integers(0, 4))
+def test_half_up_is_decimal_half_up(numerator: int, denominator: int, places: int) -> None:
+    """compare's figures use the engine's rounding (round_units), which is Decimal's half-up."""
+    with localcontext() as ctx:
+        ctx.prec = 100
+        exact = Decimal(numerator) / Decimal(denominator)
+        expected = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    assert Decimal(half_up(Fraction(numerator, denominator), places)) == expected
+    assert half_up(Fraction(numerator, denominator), places).count(".") == (places > 0)

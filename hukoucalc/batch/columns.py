@@ -13,7 +13,6 @@ from itertools import combinations, product
 import polars as pl
 
 from hukoucalc.engine.ops import Compare, MonthsSpec, Ops
-from hukoucalc.errors import SchemeError
 
 EMPTY_START, EMPTY_END = 0, -1
 Interval = tuple[pl.Expr, pl.Expr]
@@ -146,14 +145,16 @@ class ColumnOps(Ops[pl.Expr, pl.Expr]):
 
     def months(self, spec: MonthsSpec) -> pl.Expr:
         first = spec.first if spec.first is not None else EMPTY_START + 1
-        window: list[Interval] = [(pl.lit(first), pl.lit(spec.last))]
         if spec.continuous:
             if len(spec.of) == 1 and not spec.overlap and not spec.minus:
                 return self.share(self._continuous(spec.of[0], first, spec.last, spec.gap))
-            raise SchemeError(
-                "a continuous months measure over several fields (or with overlap/minus) "
-                "cannot be ranked in a batch yet; `score` handles it"
-            )
+            return self.share(self._continuous_sets(spec, first))
+        return self.share(self._covered(spec, pl.lit(first), spec.last))
+
+    def _covered(self, spec: MonthsSpec, first: pl.Expr, last: int) -> pl.Expr:
+        """Months of the measure's set (``of``, within ``overlap``, less ``minus``) in
+        ``first..last``."""
+        window: list[Interval] = [(first, pl.lit(last))]
         fixed = [window, *(self.intervals(name) for name in spec.overlap)]
         total: pl.Expr = pl.lit(0, dtype=pl.Int64)
         # inclusion-exclusion: |(A1 ∪ A2 ...) ∩ X \ (M1 ∪ M2 ...)|
@@ -165,7 +166,31 @@ class ColumnOps(Ops[pl.Expr, pl.Expr]):
                         sets = fixed + [self.intervals(f) for f in (*of_set, *minus_set)]
                         term = _intersection_count(sets)
                         total = total + term if sign > 0 else total - term
-        return self.share(total)
+        return total
+
+    def _continuous_sets(self, spec: MonthsSpec, first: int) -> pl.Expr:
+        """The run ending at ``last`` (``periods.continuous``) of a set made of several fields.
+
+        Walking back from ``last``, the run takes every span of the set whose start ``t`` leaves
+        at most ``gap`` uncovered months in ``t..last``, so it counts ``covered(t..last)`` for
+        the earliest such start. A start of the set is a start of an ``of`` or ``overlap``
+        interval, the month after a ``minus`` interval, or ``first``; trying each of those
+        (any other month gives no more than the start before it) finds that earliest start.
+        """
+        last = spec.last
+        starts: list[pl.Expr] = [pl.lit(first)]
+        for name in (*spec.of, *spec.overlap):
+            starts += [start for start, _ in self.intervals(name)]
+        for name in spec.minus:
+            starts += [end + 1 for _, end in self.intervals(name)]
+        best: pl.Expr = pl.lit(0, dtype=pl.Int64)
+        for start in starts:
+            t = self.share(pl.max_horizontal(start.cast(pl.Int64), pl.lit(first, dtype=pl.Int64)))
+            covered = self.share(self._covered(spec, t, last))
+            uncovered = pl.lit(last + 1, dtype=pl.Int64) - t - covered
+            taken = pl.when(uncovered <= spec.gap).then(covered).otherwise(0)
+            best = pl.max_horizontal(best, taken)
+        return best
 
     def _continuous(self, field: str, first: int, last: int, gap: int) -> pl.Expr:
         """Months covered in the run ending at ``last``, tolerating ``gap`` missing in total."""

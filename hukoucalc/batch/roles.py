@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from hukoucalc.describe import input_fields
+from hukoucalc.engine.compile import compile_scheme
+from hukoucalc.engine.reads import trace_scheme
 from hukoucalc.scheme.model import Condition, Scheme
 
 
@@ -29,14 +30,14 @@ def field_roles(schemes: list[Scheme]) -> Roles:
     bonus: set[str] = set()
     other: set[str] = set()
     for scheme in schemes:
+        trace = trace_scheme(compile_scheme(scheme))  # what each line reads, as evaluated
         bools = {name for name, spec in scheme.fields.items() if spec.type == "bool"}
         for gate in scheme.gates:
             records |= set(_required(gate.require, False)) & bools
             holdings |= set(_required(gate.require, True)) & bools
         for indicator in scheme.indicators:
             read = bonus if indicator.category == "bonus" else other
-            for part in indicator.all_parts():
-                read.update(input_fields(scheme, part.measure, part.rule))
+            read.update(trace.of("indicator", indicator.id))
     return Roles(
         frozenset(records), frozenset(holdings - records), frozenset(bonus - other - records)
     )

@@ -8,7 +8,6 @@ shows its points with. Shares are percentages rounded half-up to 0.01.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from fractions import Fraction
 from math import ceil
 
@@ -17,6 +16,7 @@ from pydantic import BaseModel
 
 from hukoucalc.batch.select import ADMITTED, QUALIFIED
 from hukoucalc.compare.pool import Ranked
+from hukoucalc.engine.scalar import round_fraction
 from hukoucalc.engine.units import format_decimal, to_decimal
 from hukoucalc.ranking import Bin, histogram
 
@@ -141,8 +141,7 @@ def _lines(one: Ranked, admitted: pl.DataFrame) -> list[Line]:
 
 
 def half_up(value: Fraction, places: int) -> str:
-    """A fraction as decimal text with ``places`` decimals, rounded half away from zero."""
-    whole, rest = divmod(abs(value.numerator) * 10**places, value.denominator)
-    whole += 2 * rest >= value.denominator
-    sign = -1 if value < 0 else 1
-    return format_decimal(Decimal(sign * whole).scaleb(-places), places)
+    """A fraction as decimal text with ``places`` decimals, rounded half away from zero by the
+    engine's one rounding rule."""
+    kept = round_fraction(value, places, "half_up")
+    return format_decimal(to_decimal(kept.numerator, kept.denominator), places)

@@ -128,6 +128,20 @@ def _indicator_den(out: Compiled, ind: Indicator, dens: list[int], origin: str) 
 
 
 def _rule_den(rule: Rule, scale: int, ind: Indicator, origin: str) -> int:
+    if isinstance(rule, Marginal):
+        for tier in rule.tiers:
+            for bound in (tier.from_, tier.below):
+                if bound is not None and (Fraction(bound) * scale).denominator != 1:
+                    raise SchemeError(
+                        f"indicators[{ind.id}]: tier bound {bound} is finer than the measure",
+                        where=origin,
+                    )
+    return rule_unit(rule, scale)
+
+
+def rule_unit(rule: Rule, scale: int) -> int:
+    """The least D such that ``rule`` gives a whole number of 1/D points for every value of a
+    measure counted in 1/``scale`` (tier bounds must be whole in that scale)."""
     if isinstance(rule, PerUnit):
         if rule.whole:
             return Fraction(rule.points).denominator
@@ -139,12 +153,6 @@ def _rule_den(rule: Rule, scale: int, ind: Indicator, origin: str) -> int:
     if isinstance(rule, Marginal):
         dens = [Fraction(rule.base).denominator]
         for tier in rule.tiers:
-            for bound in (tier.from_, tier.below):
-                if bound is not None and (Fraction(bound) * scale).denominator != 1:
-                    raise SchemeError(
-                        f"indicators[{ind.id}]: tier bound {bound} is finer than the measure",
-                        where=origin,
-                    )
             dens.append((Fraction(tier.points) / (Fraction(tier.per) * scale)).denominator)
         return lcm(*dens)
     if isinstance(rule, Table):

@@ -89,7 +89,9 @@ class Evaluator(Generic[V, B]):
     def run(self) -> Evaluation[V, B]:
         o, out = self.o, Evaluation[V, B]()
         for ind in self.s.indicators:
+            o.enter("indicator", ind.id)
             out.indicators[ind.id] = self.indicator(ind)
+            o.leave()
         lines: list[V] = [out.indicators[i.id].points for i in self.s.indicators if i.group is None]
         for group in self.s.groups:
             members = [
@@ -99,7 +101,9 @@ class Evaluator(Generic[V, B]):
             for value in members[1:]:
                 raw = o.add(raw, value) if group.combine == "sum" else o.maximum(raw, value)
             raw = o.share(raw)
+            o.enter("group", group.id)
             points, capped = self.clamp(raw, group.cap, None)
+            o.leave()
             points = o.share(points)
             out.groups[group.id] = GroupResult(raw, points, capped)
             lines.append(points)
@@ -114,12 +118,16 @@ class Evaluator(Generic[V, B]):
             total = self.round(total, self.s.total.round)
         eligible = o.truth(True)
         for gate in self.s.gates:
+            o.enter("gate", gate.id)
             passed = self.condition(gate.require)
+            o.leave()
             out.gates[gate.id] = passed
             eligible = o.and_(eligible, passed)
         out.eligible, out.subtotal, out.total, out.floored = eligible, subtotal, total, floored
         for key in self.s.selection.keys:
+            o.enter("key", key.measure)
             out.keys[key.measure] = self.quantity(key.measure)
+            o.leave()
         return out
 
     def indicator(self, ind: Indicator) -> IndicatorResult[V, B]:
@@ -127,12 +135,14 @@ class Evaluator(Generic[V, B]):
         parts: dict[str, PartResult[V]] = {}
         raw = o.lit(0)
         for part in ind.all_parts():
+            o.enter("part", ind.id, part.id)
             counted = self.quantity(part.measure) if part.measure else None
             points = self.rule(part.rule, counted)
             if part.when is not None:
                 points = o.where(self.condition(part.when), points, o.lit(0))
             rounded = o.share(self.round(points, part.round) if part.round else points)
             parts[part.id] = PartResult(counted, points, rounded)
+            o.leave()
             raw = o.add(raw, rounded)
         applies = self.condition(ind.when) if ind.when is not None else o.truth(True)
         raw = o.share(raw)
@@ -228,6 +238,14 @@ class Evaluator(Generic[V, B]):
     # -- quantities -----------------------------------------------------------------------------
 
     def quantity(self, name: str) -> tuple[V, int]:
+        """A measure's or number field's value and scale, evaluated once (a recording backend
+        is told each use, so that every line using it is said to read its fields)."""
+        self.o.enter("quantity", name)
+        result = self._quantity(name)
+        self.o.leave()
+        return result
+
+    def _quantity(self, name: str) -> tuple[V, int]:
         if name in self._memo:
             return self._memo[name]
         measure = self.s.measures.get(name)

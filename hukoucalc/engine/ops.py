@@ -54,6 +54,16 @@ class Ops(ABC, Generic[V, B]):
         """A value that later steps use several times: a batch backend may materialise it."""
         return value
 
+    # -- explanation ------------------------------------------------------------------------
+    def enter(self, *line: str) -> None:
+        """The evaluator starts a line, e.g. ``("indicator", id)``, ``("part", indicator, id)``,
+        ``("group", id)``, ``("gate", id)``, ``("key", measure)``, or a ``("quantity", name)``:
+        a recording backend (:mod:`.trace`) notes the fields read until the matching
+        :meth:`leave`. Other backends ignore it."""
+
+    def leave(self) -> None:
+        """The line or quantity last entered is done."""
+
     # -- truth ------------------------------------------------------------------------------
     @abstractmethod
     def compare(self, a: V, op: Compare, b: V) -> B: ...

@@ -1,5 +1,5 @@
-"""Which applicant fields a scheme's rules read: found by running the one evaluator once on an
-empty record through a backend that notes every field it is asked for.
+"""Which applicant fields a scheme's lines read, before any applicant: the one evaluator run once
+on an empty record through a :class:`~.trace.Recorder`.
 
 Whatever the scheme language gains later, this stays right, because it asks the evaluator itself
 rather than walking the scheme's tables.
@@ -11,52 +11,27 @@ import datetime as dt
 
 from hukoucalc.engine.compile import Compiled
 from hukoucalc.engine.evaluate import Evaluator
-from hukoucalc.engine.ops import Compare, MonthsSpec
 from hukoucalc.engine.scalar import ScalarOps
+from hukoucalc.engine.trace import Recorder, Trace
 
 
-class _Noting(ScalarOps):
-    """The scalar backend on an empty record, noting the fields read."""
+class _Blank(ScalarOps):
+    """The scalar backend on an empty record (every field absent), with a birth date too."""
 
     def __init__(self) -> None:
         super().__init__({})
-        self.read: set[str] = set()
-
-    def number(self, field: str, scale: int) -> int:
-        self.read.add(field)
-        return 0
-
-    def flag(self, field: str) -> bool:
-        self.read.add(field)
-        return False
-
-    def enum_in(self, field: str, values: frozenset[str]) -> bool:
-        self.read.add(field)
-        return False
-
-    def enum_map(self, field: str, mapping: dict[str, int], default: int) -> int:
-        self.read.add(field)
-        return default
-
-    def months(self, spec: MonthsSpec) -> int:
-        self.read.update(spec.of, spec.overlap, spec.minus)
-        return 0
 
     def age(self, field: str, on: dt.date) -> int:
-        self.read.add(field)
         return 0
 
-    def events(self, field: str, first: dt.date | None, last: dt.date) -> int:
-        self.read.add(field)
-        return 0
 
-    def date_compare(self, field: str, op: Compare, day: dt.date) -> bool:
-        self.read.add(field)
-        return False
+def trace_scheme(compiled: Compiled) -> Trace:
+    """The fields each indicator, part, group, gate, selection key and quantity reads."""
+    ops = Recorder(_Blank())
+    Evaluator(compiled, ops).run()
+    return ops.trace
 
 
 def fields_read(compiled: Compiled) -> set[str]:
     """The fields any indicator, group, gate or selection key of the scheme reads."""
-    ops = _Noting()
-    Evaluator(compiled, ops).run()
-    return ops.read
+    return trace_scheme(compiled).fields()

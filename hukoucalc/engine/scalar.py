@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from fractions import Fraction
+from math import lcm
 from typing import Any
 
 from hukoucalc import periods
-from hukoucalc.engine.compile import Compiled
-from hukoucalc.engine.evaluate import Evaluation, Evaluator
+from hukoucalc.engine.compile import Compiled, rule_unit
+from hukoucalc.engine.evaluate import Evaluation, Evaluator, round_units
 from hukoucalc.engine.ops import Compare, MonthsSpec, Ops
+from hukoucalc.engine.trace import Recorder, Trace
+from hukoucalc.scheme.model import Bands, Marginal, PerUnit, Scheme
 
 _COMPARE = {
     ">=": lambda a, b: a >= b,
@@ -114,3 +117,34 @@ class ScalarOps(Ops[int, bool]):
 
 def evaluate_one(compiled: Compiled, record: Mapping[str, Any]) -> Evaluation[int, bool]:
     return Evaluator(compiled, ScalarOps(record)).run()
+
+
+def explain_one(
+    compiled: Compiled, record: Mapping[str, Any]
+) -> tuple[Evaluation[int, bool], Trace]:
+    """:func:`evaluate_one`, with the fields each line read while it was evaluated."""
+    ops = Recorder(ScalarOps(record))
+    return Evaluator(compiled, ops).run(), ops.trace
+
+
+def round_fraction(value: Fraction, places: int, mode: str = "half_up") -> Fraction:
+    """``value`` rounded to ``places`` decimals by the evaluator's own rule (:func:`round_units`
+    on the scalar backend), for exact figures outside a scheme: in units of ``1 / (d * 10**places)``
+    (``d``: the value's denominator) ``value`` is a whole number and a step of ``10**-places``
+    is ``d`` units."""
+    shift = 10**places
+    kept = round_units(ScalarOps({}), value.numerator * shift, value.denominator, mode)
+    return Fraction(kept, value.denominator * shift)
+
+
+def rule_points(scheme: Scheme, rule: PerUnit | Bands | Marginal, amount: Fraction) -> Fraction:
+    """The points a measure's ``rule`` gives for an exact ``amount`` of it, computed by the
+    evaluator's own rule on the scalar backend, in a scale and unit fine enough to be exact:
+    for the policy check's exact ranges (:mod:`hukoucalc.policy.maxima`)."""
+    tiers = rule.tiers if isinstance(rule, Marginal) else []
+    bounds = [b for tier in tiers for b in (tier.from_, tier.below) if b is not None]
+    scale = lcm(amount.denominator, *(Fraction(b).denominator for b in bounds))
+    unit = rule_unit(rule, scale)
+    counted = (amount.numerator * (scale // amount.denominator), scale)
+    points = Evaluator(Compiled(scheme, unit=unit), ScalarOps({})).rule(rule, counted)
+    return Fraction(points, unit)

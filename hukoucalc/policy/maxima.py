@@ -13,8 +13,7 @@ import math
 from collections.abc import Iterable
 from fractions import Fraction
 
-from hukoucalc.engine.evaluate import round_units
-from hukoucalc.engine.scalar import ScalarOps
+from hukoucalc.engine.scalar import round_fraction, rule_points
 from hukoucalc.engine.units import exact_text
 from hukoucalc.policy.conditions import Satisfiability
 from hukoucalc.policy.spans import (
@@ -45,27 +44,9 @@ from hukoucalc.scheme.model import (
 MeasureRule = PerUnit | Bands | Marginal
 
 
-def rule_at(rule: MeasureRule, x: Fraction) -> Fraction:
-    """The points a measure rule gives for the amount ``x`` (as the engine computes them)."""
-    if isinstance(rule, PerUnit):
-        if rule.minimum is not None and x < rule.minimum:
-            return Fraction(0)
-        per = Fraction(rule.per)
-        units = Fraction(math.floor(x / per)) if rule.whole else x / per
-        return Fraction(rule.points) * units
-    if isinstance(rule, Bands):
-        for band in rule.bands:
-            if (band.from_ is None or x >= band.from_) and (band.below is None or x < band.below):
-                return Fraction(band.points)
-        return Fraction(rule.default)
-    total = Fraction(rule.base)
-    for tier in rule.tiers:
-        low = Fraction(tier.from_)
-        part = max(x, low)
-        if tier.below is not None:
-            part = min(part, Fraction(tier.below))
-        total += (part - low) * Fraction(tier.points) / Fraction(tier.per)
-    return total
+def rule_at(scheme: Scheme, rule: MeasureRule, x: Fraction) -> Fraction:
+    """The points a measure rule gives for the amount ``x``: the engine's own evaluation."""
+    return rule_points(scheme, rule, x)
 
 
 def breakpoints(rule: MeasureRule) -> list[Fraction]:
@@ -94,7 +75,7 @@ def _slope_down(rule: MeasureRule) -> Fraction:
     return Fraction(0)  # marginal tiers and bands are constant far below; a minimum gives 0
 
 
-def measure_rule_span(rule: MeasureRule, over: Span) -> Span:
+def measure_rule_span(scheme: Scheme, rule: MeasureRule, over: Span) -> Span:
     if over.empty:
         return ZERO
     xs = [x for x in (over.lo, over.hi) if x is not None]
@@ -105,7 +86,7 @@ def measure_rule_span(rule: MeasureRule, over: Span) -> Span:
     xs = [x for x in xs if over.contains(x)]
     if not xs:  # a span between two grid points of a breakpoint: any inside value
         xs = [over.lo if over.lo is not None else over.hi or Fraction(0)]
-    values = [rule_at(rule, x) for x in xs]
+    values = [rule_at(scheme, rule, x) for x in xs]
     lo: Fraction | None = min(values)
     hi: Fraction | None = max(values)
     for slope in ([_slope_up(rule)] if over.hi is None else []) + (
@@ -119,11 +100,8 @@ def measure_rule_span(rule: MeasureRule, over: Span) -> Span:
 
 
 def round_to(x: Fraction, rounding: Rounding) -> Fraction:
-    """``x`` rounded as the engine rounds, by its own rule: in units of ``1 / (d * 10**places)``
-    (``d``: x's denominator) ``x`` is a whole number and a step of ``10**-places`` is ``d``."""
-    places = 10**rounding.places
-    kept = round_units(ScalarOps({}), x.numerator * places, x.denominator, rounding.mode)
-    return Fraction(kept, x.denominator * places)
+    """``x`` rounded as the engine rounds, by its own rule."""
+    return round_fraction(x, rounding.places, rounding.mode)
 
 
 def rounded(span: Span, rounding: Rounding | None) -> Span:
@@ -168,7 +146,7 @@ class Maxima:
                 return ZERO
             return values_span([Fraction(0), Fraction(rule.points)])
         assert measure is not None
-        return measure_rule_span(rule, self.q.of(measure))
+        return measure_rule_span(self.s, rule, self.q.of(measure))
 
     def part(self, part: Part) -> Span:
         if part.when is not None:
@@ -231,7 +209,7 @@ class Maxima:
         for x in xs:
             if not (over.contains(x) and over.contains(x + 1)):
                 continue
-            change = rule_at(rule, x + 1) - rule_at(rule, x)
+            change = rule_at(self.s, rule, x + 1) - rule_at(self.s, rule, x)
             if best is None or abs(change) > abs(best[0]):
                 best = (change, x)
         return best

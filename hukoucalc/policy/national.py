@@ -8,11 +8,14 @@ from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
 
+from hukoucalc.engine.compile import compile_scheme
+from hukoucalc.engine.reads import trace_scheme
+from hukoucalc.engine.trace import Trace
 from hukoucalc.engine.units import exact_text
 from hukoucalc.policy.finding import Finding
 from hukoucalc.policy.rules import SizeClass, national_rules, size_class
 from hukoucalc.policy.spans import months_block
-from hukoucalc.scheme.model import CombineMeasure, Condition, MonthsMeasure, Scheme
+from hukoucalc.scheme.model import Condition, Scheme
 
 
 def class_of(scheme: Scheme) -> SizeClass | None:
@@ -97,11 +100,12 @@ def _required(scheme: Scheme, cls: SizeClass) -> Iterator[Finding]:
 def _insurance_gates(scheme: Scheme, cls: SizeClass) -> Iterator[Finding]:
     ceiling = cls.insurance_ceiling_years
     assert ceiling is not None
-    insurance_fields = _insurance_fields(scheme)
+    trace = trace_scheme(compile_scheme(scheme))  # what each line reads, as evaluated
+    insurance_fields = _insurance_fields(scheme, trace)
     for gate in scheme.gates:
         at = f"gates[{gate.id}].require"
         if "insurance_years" not in gate.serves:
-            if _condition_fields(scheme, gate.require) & insurance_fields:
+            if set(trace.of("gate", gate.id)) & insurance_fields:
                 yield Finding(
                     "warning",
                     "insurance-gate-untagged",
@@ -163,19 +167,9 @@ def months_required(scheme: Scheme, c: Condition, at: str) -> tuple[int, str] | 
     return best
 
 
-def _measure_fields(scheme: Scheme, name: str, seen: frozenset[str] = frozenset()) -> set[str]:
-    m = scheme.measures.get(name)
-    if m is None or name in seen:
-        return {name} if m is None else set()
-    if isinstance(m, MonthsMeasure):
-        return set(m.of)
-    if isinstance(m, CombineMeasure):
-        return {f for sub in m.of for f in _measure_fields(scheme, sub, seen | {name})}
-    return set()
-
-
-def _insurance_fields(scheme: Scheme) -> set[str]:
-    """The period fields that the lines, gates and keys serving insurance years count."""
+def _insurance_fields(scheme: Scheme, trace: Trace) -> set[str]:
+    """The period fields that the lines and keys serving insurance years count (read by their
+    measures)."""
     names = [
         p.measure
         for i in scheme.indicators
@@ -184,14 +178,5 @@ def _insurance_fields(scheme: Scheme) -> set[str]:
         if p.measure
     ]
     names += [k.measure for k in scheme.selection.keys if "insurance_years" in k.serves]
-    found = {f for n in names for f in _measure_fields(scheme, n)}
+    found = {f for n in names for f in trace.of("quantity", n)}
     return {f for f in found if scheme.fields.get(f) and scheme.fields[f].type == "periods"}
-
-
-def _condition_fields(scheme: Scheme, c: Condition) -> set[str]:
-    out: set[str] = set()
-    for sub in [*(c.all or []), *(c.any or []), *([c.not_] if c.not_ else [])]:
-        out |= _condition_fields(scheme, sub)
-    if c.measure is not None:
-        out |= _measure_fields(scheme, c.measure)
-    return out
