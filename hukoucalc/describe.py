@@ -142,7 +142,7 @@ def _measure_fields(scheme: Scheme, name: str) -> Iterator[str]:
     if m is None:
         yield name
     elif isinstance(m, MonthsMeasure):
-        yield from (*m.of, *m.overlap, *m.minus)
+        yield from (*m.of, *m.overlap, *m.minus, *(m.bridge or ()))
     elif isinstance(m, AgeMeasure):
         yield m.birth
     elif isinstance(m, ValueMeasure | EventsMeasure):

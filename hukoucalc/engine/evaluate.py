@@ -253,7 +253,15 @@ class Evaluator(Generic[V, B]):
             elif m.last_months is not None:
                 first = last - m.last_months + 1
             spec = MonthsSpec(
-                tuple(m.of), tuple(m.overlap), tuple(m.minus), first, last, m.continuous, m.gap
+                tuple(m.of),
+                tuple(m.overlap),
+                tuple(m.minus),
+                first,
+                last,
+                m.continuous,
+                m.gap,
+                tuple(m.bridge or ()),
+                m.bridge_max or 0,
             )
             return o.months(spec), 1
         if isinstance(m, AgeMeasure):

@@ -39,7 +39,7 @@ class _Noting(ScalarOps):
         return default
 
     def months(self, spec: MonthsSpec) -> int:
-        self.read.update(spec.of, spec.overlap, spec.minus)
+        self.read.update(spec.of, spec.overlap, spec.minus, spec.bridge)
         return 0
 
     def age(self, field: str, on: dt.date) -> int:
