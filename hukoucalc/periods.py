@@ -151,3 +151,31 @@ def continuous(periods: Sequence[Period], end: int, gap: int = 0) -> int:
         covered += stop - start + 1
         cursor = start - 1
     return covered
+
+
+def continuous_bridged(
+    periods: Sequence[Period], bridge: Sequence[Period], end: int, limit: int
+) -> int:
+    """Months in the run that ends at month ``end``, bridged months included.
+
+    A month of the run is covered by ``periods`` or, failing that, by ``bridge`` (months made
+    good by back-payment); walking back from ``end``, the run stops at the first month in
+    neither, or before the bridged month that would make more than ``limit`` in total. Covered
+    and bridged months both count.
+    """
+    covered = clip(periods, -(10**9), end)
+    extra = subtract(clip(bridge, -(10**9), end), covered)
+    spans = merge([*covered, *extra])
+    if not spans or spans[-1][1] != end:
+        return 0
+    start = spans[-1][0]
+    used = 0
+    for first, last in reversed(extra):  # sorted and disjoint: subtract() merges
+        if last < start:
+            break
+        months = last - max(first, start) + 1
+        if used + months > limit:
+            start = last - (limit - used) + 1
+            break
+        used += months
+    return end - start + 1

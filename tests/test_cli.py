@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from hukoucalc import __version__
 from hukoucalc.cli import app
 from hukoucalc.errors import ExitCode
-from hukoucalc.scheme.load import DEFAULT_SCHEME
+from hukoucalc.scheme.load import DEFAULT_SCHEME, latest_round
 
 from .invoke import assert_error, flat, run
 
@@ -201,7 +201,7 @@ def test_score_scheme_option_overrides_file_key(runner: CliRunner, beijing_copy:
 
 def test_score_default_scheme_without_file_key(runner: CliRunner) -> None:
     doc = score_json(runner, f"{DATA}/applicant_no_scheme_key.json")
-    assert doc["scheme"]["id"] == DEFAULT_SCHEME
+    assert doc["scheme"]["id"] == latest_round(DEFAULT_SCHEME)  # "beijing": the latest round
 
 
 # -- score: every error path ---------------------------------------------------------------------

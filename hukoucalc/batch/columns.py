@@ -146,6 +146,8 @@ class ColumnOps(Ops[pl.Expr, pl.Expr]):
     def months(self, spec: MonthsSpec) -> pl.Expr:
         first = spec.first if spec.first is not None else EMPTY_START + 1
         if spec.continuous:
+            if len(spec.of) == 1 and not spec.overlap and not spec.minus and spec.bridge:
+                return self.share(self._bridged(spec, first))
             if len(spec.of) == 1 and not spec.overlap and not spec.minus:
                 return self.share(self._continuous(spec.of[0], first, spec.last, spec.gap))
             return self.share(self._continuous_sets(spec, first))
@@ -209,6 +211,60 @@ class ColumnOps(Ops[pl.Expr, pl.Expr]):
             covered = self.share(pl.when(take).then(covered + e - s + 1).otherwise(covered))
             cursor = self.share(pl.when(take).then(s - 1).otherwise(cursor))
         return covered
+
+    def _bridged(self, spec: MonthsSpec, first: int) -> pl.Expr:
+        """The run ending at ``spec.last`` of months covered by ``field`` or by a ``bridge``
+        field, at most ``spec.bridge_max`` of them bridged (as :func:`periods.continuous_bridged`).
+
+        First the run of the union: its start moves back over every interval that holds the
+        month before it, in sweeps (each list newest first) until no chain of intervals is left.
+        Then, if it holds too many bridged months, the latest start that keeps them within the
+        limit, by bisection (bridged months in a window only fall as its start moves forward).
+        """
+        last = spec.last
+        lists = [_clipped(self.intervals(name), first, last) for name in (*spec.of, *spec.bridge)]
+        sizes = [len(x) for x in lists]
+        sweeps = 1 + (min(sizes) if len(lists) == 2 else sum(sizes))
+        start: pl.Expr = pl.lit(last + 1, dtype=pl.Int64)
+        for _ in range(sweeps):
+            for intervals in lists:
+                for s, e in reversed(intervals):
+                    holds = (s <= start - 1) & (e >= start - 1)
+                    start = self.share(pl.when(holds).then(s).otherwise(start))
+        covered, bridges = lists[0], lists[1:]
+
+        def bridged(from_: pl.Expr) -> pl.Expr:
+            window: list[Interval] = [(from_, pl.lit(last, dtype=pl.Int64))]
+            return _union_count(bridges, [window]) - _union_count(bridges, [window, covered])
+
+        limit = pl.lit(spec.bridge_max, dtype=pl.Int64)
+        fits = self.share(bridged(start) <= limit)
+        low = self.share(pl.when(fits).then(start - 1).otherwise(start))  # too many from here
+        high = self.share(pl.when(fits).then(start).otherwise(last + 1))  # within the limit
+        for _ in range(max(1, last - first + 2).bit_length()):
+            mid = self.share((low + high) // 2)
+            active = high - low > 1
+            ok = self.share(bridged(mid) <= limit)
+            low = self.share(pl.when(active & ~ok).then(mid).otherwise(low))
+            high = self.share(pl.when(active & ok).then(mid).otherwise(high))
+        return (pl.lit(last + 1, dtype=pl.Int64) - high).cast(pl.Int64)
+
+
+def _clipped(intervals: list[Interval], first: int, last: int) -> list[Interval]:
+    return [
+        (pl.max_horizontal(s, pl.lit(first)).cast(pl.Int64), pl.min_horizontal(e, pl.lit(last)))
+        for s, e in intervals
+    ]
+
+
+def _union_count(fields: list[list[Interval]], fixed: list[list[Interval]]) -> pl.Expr:
+    """|(F1 ∪ F2 ...) ∩ X1 ∩ X2 ...| by inclusion-exclusion over the fields."""
+    total: pl.Expr = pl.lit(0, dtype=pl.Int64)
+    for n in range(1, len(fields) + 1):
+        for chosen in combinations(fields, n):
+            term = _intersection_count([*fixed, *chosen])
+            total = total + term if n % 2 else total - term
+    return total
 
 
 def _intersection_count(sets: list[list[Interval]]) -> pl.Expr:

@@ -31,7 +31,7 @@ def plan(
             "-s",
             metavar="SCHEME",
             help="Bundled scheme name or .toml path. "
-            'Default: the file\'s "scheme" key, else beijing-2020.',
+            'Default: the file\'s "scheme" key, else beijing (the latest Beijing round).',
         ),
     ] = None,
     target: Annotated[

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,6 +13,7 @@ from hukoucalc.cli.common import escape, print_json, reports_errors, stderr, std
 
 if TYPE_CHECKING:
     from hukoucalc.scheme.load import LoadedScheme
+    from hukoucalc.scheme.model import Cutoff
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -34,7 +36,8 @@ def list_(
     Example: hukoucalc scheme list
     """
     from hukoucalc.errors import HukoucalcError  # noqa: PLC0415
-    from hukoucalc.scheme.load import bundled_names, load_scheme  # noqa: PLC0415
+    from hukoucalc.render.scheme import round_cutoff  # noqa: PLC0415
+    from hukoucalc.scheme.load import bundled_names, latest_round, load_scheme  # noqa: PLC0415
 
     loaded, broken = [], []
     for name in bundled_names():
@@ -44,6 +47,8 @@ def list_(
             broken.append(exc.render())
     for message in broken:
         stderr().print(f"[red]invalid[/] {escape(message)}")
+    cities = sorted({s.id.rsplit("-", 1)[0] for s in loaded if re.search(r"-[0-9]{4}$", s.id)})
+    aliases = {c: n for c in cities if (n := latest_round(c)) is not None}
     if as_json:
         print_json(
             [
@@ -53,6 +58,9 @@ def list_(
                     "year": s.scheme.scheme.year,
                     "title": s.scheme.scheme.title,
                     "selection": s.scheme.selection.mode,
+                    "as_of": s.scheme.dates["as_of"].isoformat(),
+                    "cutoff": _cutoff_json(round_cutoff(s.scheme)),
+                    "latest_of": next((c for c, n in aliases.items() if n == s.id), None),
                     "sha256": s.sha256,
                 }
                 for s in loaded
@@ -61,7 +69,15 @@ def list_(
         return
     from hukoucalc.render.scheme import render_list  # noqa: PLC0415
 
-    render_list(loaded, stdout())
+    render_list(loaded, stdout(), aliases)
+
+
+def _cutoff_json(cut: Cutoff | None) -> dict[str, object] | None:
+    from hukoucalc.engine.units import format_decimal  # noqa: PLC0415
+
+    if cut is None:
+        return None
+    return {"year": cut.year, "score": format_decimal(cut.score), "tag": cut.tag}
 
 
 @app.command()

@@ -25,7 +25,7 @@ def score(
             "-s",
             metavar="SCHEME",
             help="Bundled scheme name or .toml path; repeat to compare side by side. "
-            'Default: the file\'s "scheme" key, else beijing-2020.',
+            'Default: the file\'s "scheme" key, else beijing (the latest Beijing round).',
         ),
     ] = None,
     as_json: Annotated[

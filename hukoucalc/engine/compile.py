@@ -46,6 +46,11 @@ class Compiled:
     def date(self, ref: dt.date | str) -> dt.date:
         return ref if isinstance(ref, dt.date) else self.scheme.dates[ref]
 
+    def window_end(self, ref: dt.date | str) -> dt.date:
+        """The ``end`` of a months or events window: never after ``as_of`` (nothing after the
+        accrual cut-off counts; ``scheme check`` notes an ``end`` beyond it)."""
+        return min(self.date(ref), self.scheme.dates["as_of"])
+
     def scale(self, quantity: str) -> int:
         return self.scales[quantity]
 

@@ -264,14 +264,22 @@ class Evaluator(Generic[V, B]):
     def measure(self, m: object) -> tuple[V, int]:
         o, c = self.o, self.c
         if isinstance(m, MonthsMeasure):
-            last = month_of_date(c.date(m.end))
+            last = month_of_date(c.window_end(m.end))
             first = None
             if m.start is not None:
                 first = month_of_date(c.date(m.start))
             elif m.last_months is not None:
                 first = last - m.last_months + 1
             spec = MonthsSpec(
-                tuple(m.of), tuple(m.overlap), tuple(m.minus), first, last, m.continuous, m.gap
+                tuple(m.of),
+                tuple(m.overlap),
+                tuple(m.minus),
+                first,
+                last,
+                m.continuous,
+                m.gap,
+                tuple(m.bridge or ()),
+                m.bridge_max or 0,
             )
             return o.months(spec), 1
         if isinstance(m, AgeMeasure):
@@ -279,7 +287,7 @@ class Evaluator(Generic[V, B]):
         if isinstance(m, ValueMeasure):
             return o.number(m.field, c.scale(m.field)), c.scale(m.field)
         if isinstance(m, EventsMeasure):
-            end = c.date(m.end)
+            end = c.window_end(m.end)
             start: dt.date | None = c.date(m.start) if m.start is not None else None
             if m.last_years is not None:
                 start = dt.date(end.year - m.last_years + 1, 1, 1)

@@ -29,6 +29,11 @@ class MonthsSpec:
     last: int
     continuous: bool
     gap: int
+    bridge: tuple[str, ...] = ()
+    """Continuous only: fields whose months not in ``of`` join the run (back-payment)..."""
+    bridge_max: int = 0
+    """...at most this many of them in total; without ``bridge`` any missing month beyond
+    ``gap`` ends the run, with it any missing month that no bridge field covers."""
 
 
 class Ops(ABC, Generic[V, B]):

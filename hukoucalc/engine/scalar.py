@@ -98,6 +98,12 @@ class ScalarOps(Ops[int, bool]):
             covered = periods.subtract(covered, self.r.get(name) or ())
         first = spec.first if spec.first is not None else -(10**9)
         covered = periods.clip(covered, first, spec.last)
+        if spec.continuous and spec.bridge:
+            bridged: list[periods.Period] = []
+            for name in spec.bridge:
+                bridged += self.r.get(name) or ()
+            bridged = periods.clip(bridged, first, spec.last)
+            return periods.continuous_bridged(covered, bridged, spec.last, spec.bridge_max)
         if spec.continuous:
             return periods.continuous(covered, spec.last, spec.gap)
         return periods.count(covered)

@@ -8,6 +8,7 @@ refuses them (exit 4).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -20,10 +21,12 @@ from hukoucalc.scheme.model import (
     Band,
     Bands,
     Condition,
+    EventsMeasure,
     Flag,
     Group,
     Indicator,
     Marginal,
+    MonthsMeasure,
     Part,
     PerUnit,
     Scheme,
@@ -51,6 +54,7 @@ class _Linter:
         self.m = Maxima(scheme, self.q, self.sat)
 
     def run(self) -> Iterator[Finding]:
+        yield from self._windows()
         for name, measure in self.s.measures.items():
             if measure.cap is not None and not isinstance(measure.cap, str):
                 yield from self._cap(
@@ -68,6 +72,29 @@ class _Linter:
                     f"gates[{gate.id}].require",
                     "this condition can never be true, so no applicant is ever eligible",
                 )
+
+    def _windows(self) -> Iterator[Finding]:
+        """Months and events windows that reach past ``as_of``: the engine ends them there."""
+        dates = self.s.dates
+        as_of = dates.get("as_of")
+        if as_of is None:
+            return
+        for name, m in self.s.measures.items():
+            if not isinstance(m, MonthsMeasure | EventsMeasure):
+                continue
+            end = m.end if isinstance(m.end, dt.date) else dates.get(m.end)
+            if end is None or end <= as_of:
+                continue
+            start = m.start if isinstance(m.start, dt.date | None) else dates.get(m.start)
+            empty = start is not None and start > as_of
+            yield Finding(
+                "info",
+                "window-after-as-of",
+                f"measures.{name}.end",
+                f"the window ends {end}, after as_of ({as_of}): nothing after the accrual "
+                "cut-off counts, so it ends at as_of"
+                + (f"; it starts {start}, so it is empty this round" if empty else ""),
+            )
 
     # -- indicators -----------------------------------------------------------------------------
 

@@ -169,7 +169,8 @@ class Quantities:
             window: int | None = m.last_months
             if m.start is not None:
                 first = month_of_date(self._date(m.start))
-                window = max(0, month_of_date(self._date(m.end)) - first + 1)
+                end = min(self._date(m.end), self._date("as_of"))  # as Compiled.window_end
+                window = max(0, month_of_date(end) - first + 1)
             return Span(Fraction(0), None if window is None else Fraction(window), one)
         if isinstance(m, AgeMeasure):
             return Span(None, None, one)  # a birth date after the reference date is negative

@@ -12,10 +12,14 @@ from rich.text import Text
 from hukoucalc.describe import condition_text, rule_text, value_text
 from hukoucalc.engine.units import format_decimal
 from hukoucalc.scheme.load import LoadedScheme
-from hukoucalc.scheme.model import Scheme, Selection
+from hukoucalc.scheme.model import Cutoff, Scheme, Selection
 
 
-def render_list(loaded: list[LoadedScheme], console: Console) -> None:
+def render_list(
+    loaded: list[LoadedScheme], console: Console, aliases: dict[str, str] | None = None
+) -> None:
+    """The schemes; then each one's round with its dates and, once published, the round's
+    cut-off; then the bare city names that stand for a latest round."""
     table = Table(title="Bundled schemes", title_justify="left")
     for column in ("id", "city", "year"):
         table.add_column(column, no_wrap=True)
@@ -27,6 +31,28 @@ def render_list(loaded: list[LoadedScheme], console: Console) -> None:
             escape(s.id), escape(meta.city), str(meta.year), _selection(sel), escape(meta.title)
         )
     console.print(table)
+    rounds = Table(title="Rounds: dates and published cut-off", title_justify="left")
+    for column in ("id", "round", "as of", "age on", "cut-off", "admitted"):
+        rounds.add_column(column, no_wrap=True)
+    for s in loaded:
+        cut = round_cutoff(s.scheme)
+        age_on = s.scheme.dates.get("age_on")
+        rounds.add_row(
+            escape(s.id),
+            str(s.scheme.scheme.year),
+            s.scheme.dates["as_of"].isoformat(),
+            age_on.isoformat() if age_on else "—",
+            "—" if cut is None else format_decimal(cut.score) + (f" {cut.tag}" if cut.tag else ""),
+            "" if cut is None or cut.admitted is None else f"{cut.admitted:,}",
+        )
+    console.print(rounds)
+    for alias, name in (aliases or {}).items():
+        console.print(f"[dim]{escape(alias)} = {escape(name)} (the latest round)[/]")
+
+
+def round_cutoff(s: Scheme) -> Cutoff | None:
+    """The published cut-off of the scheme's own round, if there is one yet."""
+    return next((c for c in s.cutoffs if c.year == s.scheme.year), None)
 
 
 def _fields(s: Scheme) -> Table:

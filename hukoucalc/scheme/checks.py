@@ -137,7 +137,8 @@ class _Checker:
 
     def _measure(self, at: str, m: object) -> Iterator[Problem]:
         if isinstance(m, MonthsMeasure):
-            for key, names in (("of", m.of), ("overlap", m.overlap), ("minus", m.minus)):
+            lists = (("of", m.of), ("overlap", m.overlap), ("minus", m.minus))
+            for key, names in (*lists, ("bridge", m.bridge or [])):
                 for name in names:
                     yield from self._field(f"{at}.{key}", name, "periods")
             if m.start is not None and m.last_months is not None:

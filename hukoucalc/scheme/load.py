@@ -20,7 +20,8 @@ from hukoucalc.scheme.checks import problems
 from hukoucalc.scheme.model import Scheme
 from hukoucalc.textfile import read_text
 
-DEFAULT_SCHEME = "beijing-2020"
+DEFAULT_SCHEME = "beijing"
+"""The scheme of an applicant file without a ``"scheme"`` key: Beijing's latest round."""
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,22 @@ def bundled_names() -> list[str]:
     return sorted(p.stem for p in bundled_dir().glob("*.toml"))
 
 
+def latest_round(city: str) -> str | None:
+    """The bundled ``<city>-<year>`` with the latest year, for a bare city name (``beijing``)."""
+    rounds = [n for n in bundled_names() if re.fullmatch(rf"{re.escape(city)}-[0-9]{{4}}", n)]
+    return max(rounds, key=lambda n: int(n[-4:])) if rounds else None
+
+
 def resolve(ref: str) -> Path:
-    """A bundled name (``beijing-2020``) or a path to a TOML file."""
+    """A bundled name (``beijing-2020``), a bare city name for its latest bundled round
+    (``beijing`` → ``beijing-2027``), or a path to a TOML file."""
+    bare = "/" not in ref and "\\" not in ref and not ref.endswith(".toml")
     bundled = bundled_dir() / f"{ref}.toml"
-    if "/" not in ref and "\\" not in ref and not ref.endswith(".toml") and bundled.is_file():
+    if bare and bundled.is_file():
         return bundled
+    latest = latest_round(ref) if bare and re.fullmatch(r"[a-z][a-z0-9-]*", ref) else None
+    if latest is not None and not Path(ref).exists():
+        return bundled_dir() / f"{latest}.toml"
     path = Path(ref)
     if path.is_file():
         return path

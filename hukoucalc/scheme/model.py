@@ -260,8 +260,10 @@ class MonthsMeasure(_Measure):
 
     ``of`` are joined (union); each of ``overlap`` must also cover the month (intersection);
     months in ``minus`` are taken out. The window runs from ``start`` (or the last
-    ``last_months`` months) to ``end`` (default ``as_of``). ``continuous`` counts only the
-    run that ends at ``end``, tolerating ``gap`` missing months in total.
+    ``last_months`` months) to ``end`` (default ``as_of``; never after it). ``continuous``
+    counts only the run that ends at ``end``, tolerating ``gap`` missing months in total; or,
+    with ``bridge``, months of these fields (back-payment) that ``of`` does not cover count in
+    the run, at most ``bridge_max`` of them in total, while any other missing month ends it.
     """
 
     kind: Literal["months"]
@@ -273,6 +275,37 @@ class MonthsMeasure(_Measure):
     last_months: int | None = Field(None, ge=1, le=1200)
     continuous: bool = False
     gap: int = Field(0, ge=0, le=1200)
+    bridge: list[Ident] | None = Field(
+        None,
+        description="continuous: fields whose months (e.g. back-paid ones) join the run "
+        "without being covered by 'of'; None (not []) keeps existing content hashes",
+    )
+    bridge_max: int | None = Field(
+        None, ge=0, le=1200, description="with 'bridge': at most this many such months in total"
+    )
+
+    @model_validator(mode="after")
+    def _bridge_shape(self) -> MonthsMeasure:
+        if self.bridge is not None:
+            if not self.continuous:
+                raise ValueError("'bridge' applies only to a 'continuous' months measure")
+            if not self.bridge:
+                raise ValueError("'bridge' names at least one periods field")
+            if self.bridge_max is None:
+                raise ValueError("'bridge' needs 'bridge_max', the most bridged months in total")
+            if len(self.of) != 1 or self.overlap or self.minus:
+                raise ValueError(
+                    "'bridge' bridges the run of one field: give one 'of' field and no "
+                    "'overlap' or 'minus'"
+                )
+            if self.gap:
+                raise ValueError(
+                    "give 'gap' (missing months tolerated) or 'bridge' (months of other fields "
+                    "that join the run, any other missing month ending it), not both"
+                )
+        elif self.bridge_max is not None:
+            raise ValueError("'bridge_max' needs 'bridge'")
+        return self
 
 
 class AgeMeasure(_Measure):
