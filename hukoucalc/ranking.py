@@ -3,7 +3,7 @@
 The core of ``hukoucalc rank``: reads the file (:mod:`.batch.read`), types and checks every cell
 (:mod:`.batch.fields`), scores the valid rows with the one evaluator (:mod:`.batch.score`),
 selects within the quota (:mod:`.batch.select`) and returns the publishable list, the bad rows and
-a summary. It never prints and never writes; :func:`write_results` writes.
+a summary. It never prints and never writes; :mod:`hukoucalc.cli.outputs` writes.
 """
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ import polars as pl
 from pydantic import BaseModel
 
 from hukoucalc import __version__
-from hukoucalc.atomic import Writer, check_outputs, write_all
 from hukoucalc.batch.fields import ROW, Typed, type_batch
 from hukoucalc.batch.read import read_batch
 from hukoucalc.batch.score import decimal_column, score_batch
 from hukoucalc.batch.select import ADMITTED, QUALIFIED, RANK, select
-from hukoucalc.batch.write import frame_writer, neutralise
+from hukoucalc.batch.write import neutralise
 from hukoucalc.engine.compile import compile_scheme
 from hukoucalc.engine.units import format_decimal, to_decimal
 from hukoucalc.errors import ApplicantError
@@ -318,26 +317,3 @@ def histogram(frame: pl.DataFrame, unit: int, cutoff: int | None, width: int = 5
         )
         for b in range(low_bin, high_bin + 1)
     ]
-
-
-def write_results(
-    result: RankResult, output: Path | None, fmt: str, errors_path: Path | None
-) -> None:
-    """Write the ranked list and the bad rows: both or neither, each atomically, never over the
-    input."""
-    outputs = {"--output": output, "--errors": errors_path}
-    check_outputs(outputs, source=Path(result.summary.input["path"]))
-    writes: list[tuple[Path, Writer]] = []
-    if output is not None:
-        ranked = result.ranked
-        if result.spreadsheet and fmt != "csv":
-            raise ValueError("a list neutralised for spreadsheets is written as CSV only")
-        if fmt == "csv" and not result.spreadsheet:
-            ranked = ranked.with_columns(neutralise(c for c in TEXT if c in ranked.columns))
-        writes.append((output, frame_writer(ranked, fmt)))
-    if errors_path is not None:
-        safe = result.errors.with_columns(neutralise(["value", "reason"]))
-        writes.append((errors_path, frame_writer(safe, "csv")))
-    write_all(writes)
-    result.summary.output = None if output is None else str(output)
-    result.summary.errors = None if errors_path is None else str(errors_path)

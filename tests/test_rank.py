@@ -22,8 +22,9 @@ from typer.testing import CliRunner
 
 from hukoucalc.batch.synth import synthesise
 from hukoucalc.batch.write import write_atomically
+from hukoucalc.cli.outputs import write_rank_outputs as write_results
 from hukoucalc.errors import ExitCode
-from hukoucalc.ranking import rank_file, write_results
+from hukoucalc.ranking import rank_file
 from hukoucalc.scheme.load import load_scheme
 
 from .invoke import assert_error, flat, run

@@ -24,8 +24,9 @@ from hypothesis import strategies as st
 from hukoucalc.applicant import validate_applicant
 from hukoucalc.batch.synth import synthesise
 from hukoucalc.batch.write import write_atomically
+from hukoucalc.cli.outputs import write_rank_outputs as write_results
 from hukoucalc.errors import ApplicantError
-from hukoucalc.ranking import RankResult, rank_file, write_results
+from hukoucalc.ranking import RankResult, rank_file
 from hukoucalc.scheme.load import LoadedScheme, bundled_names, load_scheme
 from hukoucalc.scheme.model import Scheme
 from hukoucalc.scorecard import Scorecard, score_record

@@ -60,7 +60,8 @@ def compare(
     Example: hukoucalc compare pool.csv -s beijing-2020 -s my-draft.toml --report report.html
     """  # noqa: E501 (Click shows the first paragraph as the summary: keep it on one line)
     from hukoucalc.atomic import check_outputs  # noqa: PLC0415
-    from hukoucalc.compare.job import compare, write_outputs  # noqa: PLC0415
+    from hukoucalc.cli.outputs import write_compare_outputs  # noqa: PLC0415
+    from hukoucalc.compare.job import compare  # noqa: PLC0415
     from hukoucalc.compare.pool import rank_pool  # noqa: PLC0415
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
 
@@ -75,7 +76,7 @@ def compare(
         step("comparing")
         result = compare(pool)
         step(WRITE[0])
-        write_outputs(result, movers=movers, errors=errors, report=report)
+        write_compare_outputs(result, movers=movers, errors=errors, report=report)
     if errors is None and result.errors.height:
         console.print(
             f"[yellow]{result.errors.height:,} bad cells[/] in {result.comparison.invalid:,} rows, "

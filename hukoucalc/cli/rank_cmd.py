@@ -54,7 +54,8 @@ def rank(
     Example: hukoucalc rank applicants.csv -s beijing-2020 -o ranked.csv --errors bad-rows.csv
     """  # noqa: E501 (Click shows the first paragraph as the summary: keep it on one line)
     from hukoucalc.atomic import check_outputs  # noqa: PLC0415
-    from hukoucalc.ranking import rank_file, write_results  # noqa: PLC0415
+    from hukoucalc.cli.outputs import write_rank_outputs  # noqa: PLC0415
+    from hukoucalc.ranking import rank_file  # noqa: PLC0415
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
 
     check_outputs({"--output": output, "--errors": errors}, source=applicants)  # before work
@@ -78,7 +79,7 @@ def rank(
             spreadsheet=csv,
         )
         step(WRITE[0])
-        write_results(result, output, fmt.value, errors)
+        write_rank_outputs(result, output, fmt.value, errors)
 
     if output is None:
         console.print("[dim]No --output given: the ranked list was not written.[/]")
