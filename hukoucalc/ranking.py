@@ -23,7 +23,7 @@ from hukoucalc.batch.select import ADMITTED, QUALIFIED, RANK, select
 from hukoucalc.batch.write import neutralise
 from hukoucalc.engine.compile import compile_scheme
 from hukoucalc.engine.units import format_decimal, to_decimal
-from hukoucalc.errors import ApplicantError
+from hukoucalc.errors import ApplicantError, option
 from hukoucalc.scheme.load import LoadedScheme
 from hukoucalc.scheme.model import FieldSpec
 
@@ -138,7 +138,7 @@ def keep_valid(
         first = errors.row(0, named=True)
         raise ApplicantError(
             f"row {first[ROW]}, column '{first['column']}': {first['reason']} "
-            "(--strict stops at the first bad row; nothing was written)",
+            f"({option('strict')} stops at the first bad row; nothing was written)",
             where=str(path),
         )
     bad_rows = errors.select(ROW).unique()

@@ -7,6 +7,13 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
+from hukoucalc.cli.common import error_text
+from hukoucalc.compare.pool import rank_pool
+from hukoucalc.errors import UsageError, option, word_options
+from hukoucalc.scheme.load import load_scheme
+
 PACKAGE = Path(__file__).resolve().parents[1] / "hukoucalc"
 
 
@@ -96,3 +103,80 @@ def test_no_import_excused_as_a_cycle() -> None:
         if re.search(r"#\s*noqa\b.*\(cycle\)", line)
     ]
     assert excused == []
+
+
+# -- the library never names a flag ---------------------------------------------------------------
+
+FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
+
+
+def _docstrings(tree: ast.Module) -> set[int]:
+    """The ids of the string constants that are docstrings: of a module, a class, a function, or
+    an attribute (a string standing alone as a statement)."""
+    return {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    }
+
+
+def flags_named(source: str) -> list[tuple[int, str]]:
+    """(line, flag) for each option name inside a string constant of ``source`` that is not a
+    docstring (f-strings' literal parts included)."""
+    tree = ast.parse(source)
+    skip = _docstrings(tree)
+    return sorted(
+        (node.lineno, flag)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip
+        for flag in FLAG.findall(node.value)
+    )
+
+
+def test_the_flag_finder_sees_strings_not_docstrings_nor_comments() -> None:
+    source = (
+        '"""Module doc: --json."""\n'
+        'X = 1\n"""Attribute doc: --all."""\n'
+        "def f(x):\n"
+        '    """Doc: --until."""\n'
+        "    # a comment: --strict\n"
+        '    a = "plain --scheme"\n'
+        '    return f"{x} and --target", "a - b -- c", "-s", "---"\n'
+    )
+    assert flags_named(source) == [(7, "--scheme"), (8, "--target")]
+
+
+def test_no_flag_named_outside_the_cli() -> None:
+    named = [
+        f"{path.relative_to(PACKAGE.parent)}:{line}: {flag}"
+        for name, path in MODULES.items()
+        if not name.startswith("hukoucalc.cli")
+        for line, flag in flags_named(path.read_text(encoding="utf-8"))
+    ]
+    assert named == []
+
+
+def test_a_domain_error_names_the_parameter_and_the_cli_words_the_option() -> None:
+    with pytest.raises(UsageError) as caught:
+        rank_pool(Path("pool.csv"), [load_scheme("beijing-2020")])
+    error = caught.value
+    assert error.options == ("schemes",)
+    assert str(error) == "compare needs at least two schemes options (the first is the baseline)"
+    assert error_text(error) == (
+        "compare needs at least two --scheme options (the first is the baseline)"
+    )
+
+
+def test_marks_are_worded_by_the_names_given_or_as_the_parameter() -> None:
+    text = f"{option('until')} 2050-01-01 and {option('city_en')}: {{until}} stays"
+    assert word_options(text) == "until 2050-01-01 and city_en: {until} stays"
+    assert (
+        word_options(text, {"until": "--until"}) == "--until 2050-01-01 and city_en: {until} stays"
+    )
+    where = UsageError("the city's name is empty", where=option("city_en"))
+    assert (where.options, error_text(where)) == (
+        ("city_en",),
+        "--city-en: the city's name is empty",
+    )

@@ -403,6 +403,7 @@ def test_strict_stops_at_the_first_bad_row_and_writes_nothing(
     args = ("rank", f"{DATA}/bad-rows.csv", "-s", "beijing-2018", "--strict")
     result = run(runner, *args, "-o", out, "--errors", bad)
     assert_error(result, ExitCode.APPLICANT, "bad-rows.csv", "row 3", "birth_date", "1982-02-30")
+    assert_error(result, ExitCode.APPLICANT, "(--strict stops at the first bad row; nothing was")
     result = run(runner, *args, "-o", out, "--errors", bad, "--json")
     assert_error(result, ExitCode.APPLICANT, "row 3")
     assert no_files(tmp_path) == []
@@ -478,7 +479,7 @@ def test_gb18030_and_bom_input_rank_the_same(
 
 def test_gb18030_read_as_utf8_is_refused(runner: CliRunner, encoded: dict[str, Path]) -> None:
     result = run(runner, "rank", encoded["gb18030"], "-s", "beijing-2018", "--encoding", "utf-8")
-    assert_error(result, ExitCode.INPUT_FILE, "gb18030.csv")
+    assert_error(result, ExitCode.INPUT_FILE, "gb18030.csv", "give the right --encoding (gb18030?)")
 
 
 @pytest.mark.parametrize("command", ["rank", "compare"])

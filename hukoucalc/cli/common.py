@@ -54,6 +54,31 @@ OneSchemeOpt = Annotated[
     typer.Option("--scheme", "-s", metavar="SCHEME", help="Bundled scheme name or .toml path."),
 ]
 
+# The options by which the CLI passes each library parameter that an error or a rendering may be
+# about (hukoucalc.errors.option): the library names the parameter, the CLI words it as its option.
+OPTIONS = {
+    "all": "--all",
+    "city": "--city",
+    "city_en": "--city-en",
+    "encoding": "--encoding",
+    "json": "--json",
+    "movers": "--movers",
+    "population": "--population",
+    "report": "--report",
+    "scheme_id": "--id",
+    "schemes": "--scheme",
+    "strict": "--strict",
+    "target": "--target",
+    "until": "--until",
+    "year": "--year",
+}
+
+
+def error_text(exc: HukoucalcError) -> str:
+    """An error's message as the CLI shows it: the parameters it is about named as options."""
+    return exc.render(OPTIONS)
+
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -92,7 +117,7 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except HukoucalcError as exc:  # an expected error: its message, even with --debug
-            stderr().print(f"[bold red]error:[/] {escape(exc.render())}")
+            stderr().print(f"[bold red]error:[/] {escape(error_text(exc))}")
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from hukoucalc.cli.common import (
+    OPTIONS,
     ApplicantsArg,
     EncodingOpt,
     ErrorsOpt,
@@ -87,4 +88,4 @@ def compare(
         return
     from hukoucalc.render.compare import render_comparison  # noqa: PLC0415
 
-    render_comparison(result.comparison, stdout())
+    render_comparison(result.comparison, stdout(), options=OPTIONS)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from hukoucalc.atomic import Writer, check_outputs, text_writer, write_all
 from hukoucalc.batch.write import frame_writer, neutralise
+from hukoucalc.cli.common import OPTIONS
 from hukoucalc.compare.job import CompareResult
 from hukoucalc.ranking import TEXT, RankResult
 
@@ -53,7 +54,7 @@ def write_compare_outputs(
         safe = result.errors.with_columns(neutralise(["value", "reason"]))
         writes.append((errors, frame_writer(safe, "csv")))
     if report is not None:
-        writes.append((report, text_writer(render_report(result.comparison))))
+        writes.append((report, text_writer(render_report(result.comparison, options=OPTIONS))))
     write_all(writes)  # all or none
     result.comparison.movers_file = None if movers is None else str(movers)
     result.comparison.report = None if report is None else str(report)

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from hukoucalc.cli.common import one_scheme, print_json, reports_errors, stdout
+from hukoucalc.cli.common import OPTIONS, one_scheme, print_json, reports_errors, stdout
 from hukoucalc.errors import UsageError
 
 _SIGNED = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
@@ -70,7 +70,7 @@ def plan(
         return
     from hukoucalc.render.plan import render_plan  # noqa: PLC0415
 
-    render_plan(result, stdout())
+    render_plan(result, stdout(), options=OPTIONS)
 
 
 def _target(text: str) -> Decimal:

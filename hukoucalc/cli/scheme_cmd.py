@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hukoucalc.cli import new_cmd
-from hukoucalc.cli.common import escape, print_json, reports_errors, stderr, stdout
+from hukoucalc.cli.common import (
+    error_text,
+    escape,
+    print_json,
+    reports_errors,
+    stderr,
+    stdout,
+)
 
 if TYPE_CHECKING:
     from hukoucalc.scheme.load import LoadedScheme
@@ -41,7 +48,7 @@ def list_(
         try:
             loaded.append(load_scheme(name))
         except HukoucalcError as exc:  # one broken file must not hide the others
-            broken.append(exc.render())
+            broken.append(error_text(exc))
     for message in broken:
         stderr().print(f"[red]invalid[/] {escape(message)}")
     if as_json:
@@ -226,7 +233,7 @@ def _load_each(refs: list[str], codes: list[int]) -> Iterator[LoadedScheme]:
         try:
             loaded = load_scheme(ref)
         except HukoucalcError as exc:
-            stderr().print(f"[bold red]error:[/] {escape(exc.render())}")
+            stderr().print(f"[bold red]error:[/] {escape(error_text(exc))}")
             codes.append(int(exc.exit_code))
             continue
         yield loaded

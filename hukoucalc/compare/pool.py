@@ -22,7 +22,7 @@ from hukoucalc.batch.score import score_batch
 from hukoucalc.batch.select import Selected, select
 from hukoucalc.engine.compile import Compiled, compile_scheme
 from hukoucalc.engine.reads import fields_read
-from hukoucalc.errors import InputFileError, UsageError
+from hukoucalc.errors import InputFileError, UsageError, option
 from hukoucalc.ranking import keep_valid
 from hukoucalc.scheme.load import LoadedScheme, bundled_dir
 from hukoucalc.scheme.model import AgeMeasure, FieldSpec, Scheme
@@ -64,7 +64,9 @@ def rank_pool(
     """Read ``path`` once; validate it under every scheme; score and select under each."""
     step = progress or (lambda _: None)
     if len(schemes) < 2:
-        raise UsageError("compare needs at least two --scheme options (the first is the baseline)")
+        raise UsageError(
+            f"compare needs at least two {option('schemes')} options (the first is the baseline)"
+        )
     _check_distinct(schemes)
     compiled = [compile_scheme(s.scheme, origin=s.origin) for s in schemes]
     union, differs = _union([s.scheme for s in schemes])
@@ -170,7 +172,8 @@ def _check_distinct(schemes: list[LoadedScheme]) -> None:
             continue
         same = "the same scheme" if first.sha256 == loaded.sha256 else "two schemes with one id"
         raise UsageError(
-            f"--scheme {scheme_ref(first)} and --scheme {scheme_ref(loaded)} are {same} "
+            f"{option('schemes')} {scheme_ref(first)} and {option('schemes')} {scheme_ref(loaded)} "
+            f"are {same} "
             f"('{loaded.id}'): compare each scheme once, and give a draft its own [scheme] id"
         )
 
