@@ -8,6 +8,7 @@ a summary. It never prints and never writes; :mod:`hukoucalc.cli.outputs` writes
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +75,7 @@ def rank_file(
     path: Path,
     loaded: LoadedScheme,
     *,
+    today: dt.date,
     quota: int | None = None,
     encoding: str | None = None,
     strict: bool = False,
@@ -82,14 +84,14 @@ def rank_file(
 ) -> RankResult:
     """Validate, score and rank every application in ``path``; with ``spreadsheet``, the text
     cells of the list are neutralised already (cheaper before it is put in order: to be
-    written as CSV)."""
+    written as CSV). ``today`` decides validity (a birth date after it is refused)."""
     step = progress or (lambda _: None)
     scheme = loaded.scheme
     compiled = compile_scheme(scheme, origin=loaded.origin)
     step("reading")
     raw = read_batch(path, scheme, encoding=encoding)
     step("validating")
-    typed = type_batch(raw.frame, scheme)
+    typed = type_batch(raw.frame, scheme, today=today)
     typed.errors = raw.with_cell_errors(typed.errors)
     typed, errors, invalid = keep_valid(typed, scheme.fields, path, strict=strict)
     valid = typed.frame

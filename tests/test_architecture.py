@@ -14,6 +14,8 @@ from hukoucalc.compare.pool import rank_pool
 from hukoucalc.errors import UsageError, option, word_options
 from hukoucalc.scheme.load import load_scheme
 
+from .invoke import TODAY
+
 PACKAGE = Path(__file__).resolve().parents[1] / "hukoucalc"
 
 
@@ -160,7 +162,7 @@ def test_no_flag_named_outside_the_cli() -> None:
 
 def test_a_domain_error_names_the_parameter_and_the_cli_words_the_option() -> None:
     with pytest.raises(UsageError) as caught:
-        rank_pool(Path("pool.csv"), [load_scheme("beijing-2020")])
+        rank_pool(Path("pool.csv"), [load_scheme("beijing-2020")], today=TODAY)
     error = caught.value
     assert error.options == ("schemes",)
     assert str(error) == "compare needs at least two schemes options (the first is the baseline)"

@@ -27,7 +27,7 @@ from hukoucalc.errors import ExitCode
 from hukoucalc.ranking import rank_file
 from hukoucalc.scheme.load import load_scheme
 
-from .invoke import assert_error, flat, run
+from .invoke import TODAY, assert_error, flat, run
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = "tests/data/rank"
@@ -244,7 +244,7 @@ def _rank_bytes(scheme: str, header: str, lines: list[str], fmt: str) -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         path, out = Path(folder) / "pool.csv", Path(folder) / "ranked"
         path.write_text(header + "".join(lines), encoding="utf-8")
-        write_results(rank_file(path, load_scheme(scheme)), out, fmt, None)
+        write_results(rank_file(path, load_scheme(scheme), today=TODAY), out, fmt, None)
         return out.read_bytes()
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -85,9 +87,51 @@ R = TypeVar("R")
 
 class _State:
     debug = False
+    today: dt.date | None = None  # resolved once per invocation (the app's callback)
 
 
 state = _State()
+
+TODAY_ENV = "HUKOUCALC_TODAY"
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def resolve_today(given: str | None) -> dt.date:
+    """The day that decides validity (a birth date after it is impossible): ``given``
+    (``--today`` or ``$HUKOUCALC_TODAY``, YYYY-MM-DD), else the system's date. The one place
+    hukoucalc reads the clock; the day is passed down and recorded in every --json document."""
+    if given is None:
+        return dt.date.today()
+    text = given.strip()
+    try:
+        if _ISO_DAY.fullmatch(text) is None:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(
+            f"'{given}' is not a date as YYYY-MM-DD (from --today or ${TODAY_ENV})"
+        ) from None
+
+
+def run_date() -> dt.date:
+    """The day this invocation runs as (see :func:`resolve_today`)."""
+    if state.today is None:
+        state.today = resolve_today(None)
+    return state.today
+
+
+def dated(document: dict[str, Any]) -> dict[str, Any]:
+    """A --json document with the day that decided validity (``today``, ISO), placed after the
+    tool version when it has one, else first."""
+    day = run_date().isoformat()
+    if "hukoucalc" not in document:
+        return {"today": day, **document}
+    out: dict[str, Any] = {}
+    for key, value in document.items():
+        out[key] = value
+        if key == "hukoucalc":
+            out["today"] = day
+    return out
 
 
 def stdout() -> Any:

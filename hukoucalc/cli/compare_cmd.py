@@ -13,8 +13,10 @@ from hukoucalc.cli.common import (
     EncodingOpt,
     ErrorsOpt,
     StrictOpt,
+    dated,
     print_json,
     reports_errors,
+    run_date,
     stderr,
     stdout,
 )
@@ -72,7 +74,13 @@ def compare(
     plan = [*READ, *((f"scoring under {one.id}", 0.6) for one in loaded), ("comparing", 0.5), WRITE]
     with stage_bar(console, applicants.name, plan, quiet=as_json) as step:
         pool = rank_pool(
-            applicants, loaded, quota=quota, encoding=encoding, strict=strict, progress=step
+            applicants,
+            loaded,
+            today=run_date(),
+            quota=quota,
+            encoding=encoding,
+            strict=strict,
+            progress=step,
         )
         step("comparing")
         result = compare(pool)
@@ -84,7 +92,7 @@ def compare(
             "left out under every scheme (--errors FILE writes them all)"
         )
     if as_json:
-        print_json(result.comparison.model_dump(mode="json"))
+        print_json(dated(result.comparison.model_dump(mode="json")))
         return
     from hukoucalc.render.compare import render_comparison  # noqa: PLC0415
 

@@ -14,10 +14,12 @@ from hukoucalc.cli.common import (
     ErrorsOpt,
     OneSchemeOpt,
     StrictOpt,
+    dated,
     escape,
     one_scheme,
     print_json,
     reports_errors,
+    run_date,
     stderr,
     stdout,
 )
@@ -72,6 +74,7 @@ def rank(
         result = rank_file(
             applicants,
             loaded,
+            today=run_date(),
             quota=quota,
             encoding=encoding,
             strict=strict,
@@ -91,7 +94,7 @@ def rank(
             "--errors FILE writes them all):\n" + "\n".join(lines)
         )
     if as_json:
-        print_json(result.summary.model_dump(mode="json"))
+        print_json(dated(result.summary.model_dump(mode="json")))
         return
     from hukoucalc.render.rank import render_summary  # noqa: PLC0415
 

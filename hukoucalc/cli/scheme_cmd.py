@@ -9,6 +9,7 @@ import typer
 
 from hukoucalc.cli import new_cmd
 from hukoucalc.cli.common import (
+    dated,
     error_text,
     escape,
     print_json,
@@ -214,7 +215,7 @@ def check(
         if not passed(findings):
             codes.append(int(ExitCode.CHECK_FAILED))
         if as_json:
-            documents.append(check_document(loaded, findings))
+            documents.append(dated(check_document(loaded, findings)))
         else:
             render_check(loaded, findings, stdout())
     if as_json:

@@ -9,6 +9,7 @@ same applicants, exactly as ``rank`` validates them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -56,12 +57,14 @@ def rank_pool(
     path: Path,
     schemes: list[LoadedScheme],
     *,
+    today: dt.date,
     quota: int | None = None,
     encoding: str | None = None,
     strict: bool = False,
     progress: Progress | None = None,
 ) -> Pool:
-    """Read ``path`` once; validate it under every scheme; score and select under each."""
+    """Read ``path`` once; validate it under every scheme (``today`` decides validity); score
+    and select under each."""
     step = progress or (lambda _: None)
     if len(schemes) < 2:
         raise UsageError(
@@ -81,7 +84,7 @@ def rank_pool(
     )
     _check_columns(path, raw, schemes, compiled)
     step("validating")
-    typed = type_batch(raw.frame, _with_fields(schemes[0].scheme, union, schemes))
+    typed = type_batch(raw.frame, _with_fields(schemes[0].scheme, union, schemes), today=today)
     own: list[Typed | None] = []
     errors = [typed.errors]
     for loaded, names in zip(schemes, differs, strict=True):
@@ -89,7 +92,9 @@ def rank_pool(
             own.append(None)
             continue
         fields = {n: loaded.scheme.fields[n] for n in names}
-        again = type_batch(raw.frame.select(ROW, *names), _with_fields(loaded.scheme, fields, []))
+        again = type_batch(
+            raw.frame.select(ROW, *names), _with_fields(loaded.scheme, fields, []), today=today
+        )
         errors.append(again.errors)
         own.append(again)
     typed.errors = raw.with_cell_errors(
