@@ -182,3 +182,36 @@ def test_marks_are_worded_by_the_names_given_or_as_the_parameter() -> None:
         ("city_en",),
         "--city-en: the city's name is empty",
     )
+
+
+def _reached(graph: dict[str, set[str]], start: set[str]) -> set[str]:
+    seen, todo = set(start), list(start)
+    while todo:
+        for nxt in graph[todo.pop()] - seen:
+            seen.add(nxt)
+            todo.append(nxt)
+    return seen
+
+
+def test_the_engine_sits_on_the_scheme_language_only() -> None:
+    """scheme → engine: the engine reads the scheme's model (the language), never the loader
+    that validates with it (``scheme.load`` compiles and checks magnitudes with the engine)."""
+    graph = import_graph()
+    engine = {m for m in graph if m.startswith("hukoucalc.engine.")}
+    reached = _reached(graph, engine)
+    assert sorted(m for m in reached if m.startswith("hukoucalc.scheme")) == [
+        "hukoucalc.scheme.model"
+    ]
+    assert not any(m.startswith(("hukoucalc.cli", "hukoucalc.render")) for m in reached)
+
+
+def test_the_domain_neither_renders_nor_speaks_cli() -> None:
+    """Writing outputs and rendering sit above the domain: no module outside ``cli/`` and
+    ``render/`` imports either (``compare/job`` once rendered the report and wrote files)."""
+    above = ("hukoucalc.cli", "hukoucalc.render", "hukoucalc.__main__")
+    reaching = {
+        name: sorted(m for m in imported if m.startswith(above))
+        for name, imported in import_graph().items()
+        if not name.startswith(above)
+    }
+    assert {name: found for name, found in reaching.items() if found} == {}
