@@ -7,8 +7,8 @@ traceback only in debug mode.
 The library never names a command-line option: where a message is about a value the caller gave
 (the projection's ``until``, the ``schemes`` compared), it holds a mark, :func:`option`, naming
 the library's parameter; the error lists them in :attr:`HukoucalcError.options`, and whoever
-shows it words them: the CLI as its options (``--until``), :meth:`HukoucalcError.render` with no
-names as the parameter itself.
+shows it words them: the CLI as its options (``cli.common.OPTIONS``),
+:meth:`HukoucalcError.render` with no names as the parameter itself.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ _MARKED = re.compile(f"{_MARK}([a-z_]+){_MARK}")
 
 
 Options = Mapping[str, str]
-"""The caller's name for each parameter (``{"until": "--until"}``): how marks are worded."""
+"""The caller's name for each parameter (the CLI: its option's): how marks are worded."""
 
 
 def option(parameter: str) -> str:
     """A mark in an error's message or ``where`` standing for the caller's name of
-    ``parameter`` (a library parameter, ``until``; the CLI shows its option, ``--until``)."""
+    ``parameter`` (a library parameter, ``until``; the CLI shows the option that sets it)."""
     return f"{_MARK}{parameter}{_MARK}"
 
 

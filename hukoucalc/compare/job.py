@@ -1,5 +1,5 @@
 """The ``compare`` job: the pool under each scheme, the movers, the composition, the parameter
-diffs, as one document (the ``compare --json`` output; README, "JSON output of compare --json").
+diffs, as one document (the JSON output of ``compare``, documented in the README).
 It never prints and never writes: :mod:`hukoucalc.cli.outputs` writes the files."""
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from hukoucalc.scheme.diff import SchemeDiff, diff_schemes
 
 
 class Comparison(BaseModel):
-    """The ``compare --json`` document."""
+    """The JSON document of ``compare``."""
 
     hukoucalc: str
     input: dict[str, str]
     rows: int
     invalid: int
-    quota: int | None  # the --quota given to every scheme, if any
+    quota: int | None  # the quota given to every scheme, if any
     baseline: str
     schemes: list[SchemeStats]
     movers: list[Movers]  # each scheme after the first against the baseline

@@ -1,4 +1,4 @@
-"""The ``compare --report`` file: one self-contained HTML page (inline CSS, inline SVG charts
+"""The report file of ``compare``: one self-contained HTML page (inline CSS, inline SVG charts
 drawn here, no script, nothing fetched) with the comparison's tables and charts: score
 distributions with each cut-off marked, who enters and leaves, the composition of the admitted,
 the sources of the admitted's points, the parameter diffs. Same comparison, same bytes."""
