@@ -94,8 +94,10 @@ def test_the_library_takes_the_day_as_a_parameter() -> None:
             "tests/data/compare/b.toml",
         ),
         ("scheme", "check", "template"),
+        ("scheme", "list"),
+        ("scheme", "diff", "beijing-2018", "beijing-2020"),
     ],
-    ids=["score", "score-several", "rank", "plan", "compare", "scheme-check"],
+    ids=["score", "score-several", "rank", "plan", "compare", "check", "list", "diff"],
 )
 def test_every_json_document_records_the_day(runner: CliRunner, args: tuple[str, ...]) -> None:
     doc = _json(runner, "--today", "2026-02-03", *args)

@@ -55,14 +55,16 @@ def list_(
     if as_json:
         print_json(
             [
-                {
-                    "id": s.id,
-                    "city": s.scheme.scheme.city,
-                    "year": s.scheme.scheme.year,
-                    "title": s.scheme.scheme.title,
-                    "selection": s.scheme.selection.mode,
-                    "sha256": s.sha256,
-                }
+                dated(
+                    {
+                        "id": s.id,
+                        "city": s.scheme.scheme.city,
+                        "year": s.scheme.scheme.year,
+                        "title": s.scheme.scheme.title,
+                        "selection": s.scheme.selection.mode,
+                        "sha256": s.sha256,
+                    }
+                )
                 for s in loaded
             ]
         )
@@ -157,7 +159,7 @@ def diff(
         document = result.to_json()
         document["a"] = {"id": old.id, "sha256": old.sha256, "origin": old.origin}
         document["b"] = {"id": new.id, "sha256": new.sha256, "origin": new.origin}
-        print_json(document)
+        print_json(dated(document))
         return
     from hukoucalc.render.diff import render_diff  # noqa: PLC0415
 
