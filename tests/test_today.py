@@ -127,4 +127,4 @@ def test_only_the_cli_reads_the_clock() -> None:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if re.search(r"\btoday\(\)|\bnow\(", line)
     ]
-    assert readers == ["hukoucalc/cli/common.py:104"]
+    assert [where.partition(":")[0] for where in readers] == ["hukoucalc/cli/common.py"]

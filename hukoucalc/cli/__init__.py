@@ -37,6 +37,13 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _day(given: str | None) -> str | None:
+    """A --today that is a date, checked as the option is read (Click names the option)."""
+    if given is not None:
+        resolve_today(given)
+    return given
+
+
 @app.callback()
 def _main(
     debug: Annotated[
@@ -55,6 +62,7 @@ def _main(
             "--today",
             envvar=TODAY_ENV,
             metavar="YYYY-MM-DD",
+            callback=_day,
             help="The day that decides validity, e.g. of a birth date (default: the system's "
             "date; recorded in every --json document).",
         ),

@@ -108,9 +108,7 @@ def resolve_today(given: str | None) -> dt.date:
             raise ValueError
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(
-            f"'{given}' is not a date as YYYY-MM-DD (from --today or ${TODAY_ENV})"
-        ) from None
+        raise typer.BadParameter(f"'{given}' is not a date as YYYY-MM-DD") from None
 
 
 def run_date() -> dt.date:
