@@ -25,6 +25,7 @@ from pydantic import (
     StrictBool,
     StrictInt,
     ValidationError,
+    ValidationInfo,
     WithJsonSchema,
     create_model,
     model_validator,
@@ -156,8 +157,17 @@ def _periods(value: object) -> tuple[periods.Period, ...]:
     return periods.parse_periods(value)
 
 
-def _id_number(value: str) -> str:
-    return idnumber.validate(value)
+def _id_number(value: str, info: ValidationInfo) -> str:
+    return idnumber.validate(value, today=context_today(info))
+
+
+def context_today(info: ValidationInfo) -> dt.date:
+    """The day that decides validity, which the caller passes in the validation context
+    (``model_validate(data, context={"today": day})``; :func:`validate_applicant` does)."""
+    today = (info.context or {}).get("today")
+    if not isinstance(today, dt.date):
+        raise TypeError("an applicant is validated against a day: context={'today': date}")
+    return today
 
 
 def _field_type(name: str, spec: FieldSpec) -> Any:
@@ -318,11 +328,14 @@ def _json_int(text: str) -> int:
     return int(text)
 
 
-def validate_applicant(scheme: Scheme, data: dict[str, Any], *, where: str) -> dict[str, Any]:
-    """The normalised record (field -> Python value) or ApplicantError naming each bad field."""
+def validate_applicant(
+    scheme: Scheme, data: dict[str, Any], *, where: str, today: dt.date
+) -> dict[str, Any]:
+    """The normalised record (field -> Python value) or ApplicantError naming each bad field;
+    ``today`` decides validity (a birth date after it is refused)."""
     model = applicant_model(scheme)
     try:
-        applicant = model.model_validate(data)
+        applicant = model.model_validate(data, context={"today": today})
     except ValidationError as exc:
         raise ApplicantError(_describe(exc, scheme), where=where) from None
     record = {name: getattr(applicant, name) for name in scheme.fields}
@@ -334,7 +347,7 @@ def validate_applicant(scheme: Scheme, data: dict[str, Any], *, where: str) -> d
                 f"field '{name}' ({label}): needed for age: give it, or a valid ID number",
                 where=where,
             )
-        if born > dt.date.today():
+        if born > today:
             raise ApplicantError(
                 f"field '{name}' ({label}): {FUTURE_BIRTH.format(born)}", where=where
             )

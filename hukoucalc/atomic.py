@@ -20,7 +20,8 @@ def check_outputs(outputs: dict[str, Path | None], *, source: Path | None = None
     or a device given as the file, the input file (``source``), or two outputs naming the same
     file.
 
-    ``outputs`` maps each option's name (``--output``) to its path, or None when not given."""
+    ``outputs`` maps each output, named as the caller words it (the CLI: by its option), to its
+    path, or None when not given."""
     taken = {} if source is None else {source.resolve(): "the input file"}
     for option, path in outputs.items():
         if path is None:

@@ -2,12 +2,40 @@
 
 The core raises these with the file, the row or key, and the field in the message; only the
 CLI catches them (see :mod:`hukoucalc.cli`). Anything else escaping is a bug and shows a
-traceback only with ``--debug``.
+traceback only in debug mode.
+
+The library never names a command-line option: where a message is about a value the caller gave
+(the projection's ``until``, the ``schemes`` compared), it holds a mark, :func:`option`, naming
+the library's parameter; the error lists them in :attr:`HukoucalcError.options`, and whoever
+shows it words them: the CLI as its options (``cli.common.OPTIONS``),
+:meth:`HukoucalcError.render` with no names as the parameter itself.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from enum import IntEnum
+
+_MARK = "\x00"  # never in a path, an argument or a message of the library's own
+_MARKED = re.compile(f"{_MARK}([a-z_]+){_MARK}")
+
+
+Options = Mapping[str, str]
+"""The caller's name for each parameter (the CLI: its option's): how marks are worded."""
+
+
+def option(parameter: str) -> str:
+    """A mark in an error's message or ``where`` standing for the caller's name of
+    ``parameter`` (a library parameter, ``until``; the CLI shows the option that sets it)."""
+    return f"{_MARK}{parameter}{_MARK}"
+
+
+def word_options(text: str, names: Options | None = None) -> str:
+    """``text`` with each :func:`option` mark replaced by its name in ``names``, else by the
+    parameter itself."""
+    table = names or {}
+    return _MARKED.sub(lambda m: table.get(m.group(1), m.group(1)), text)
 
 
 class ExitCode(IntEnum):
@@ -33,8 +61,17 @@ class HukoucalcError(Exception):
         self.where = where
         super().__init__(self.render())
 
-    def render(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
+    @property
+    def options(self) -> tuple[str, ...]:
+        """The library parameters the message refers to (see :func:`option`), in order."""
+        found = _MARKED.findall(f"{self.where or ''}\n{self.message}")
+        return tuple(dict.fromkeys(found))
+
+    def render(self, names: Options | None = None) -> str:
+        """The message, with ``where`` first; each parameter mark worded by ``names`` (the
+        CLI's options), else as the parameter itself."""
+        text = f"{self.where}: {self.message}" if self.where else self.message
+        return word_options(text, names)
 
 
 class InputFileError(HukoucalcError):

@@ -23,8 +23,9 @@ def birth_date(number: str) -> date:
     return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
 
 
-def validate(number: str) -> str:
-    """The number, normalised to upper case, or ValueError saying what is wrong with it."""
+def validate(number: str, *, today: date) -> str:
+    """The number, normalised to upper case, or ValueError saying what is wrong with it (a
+    birth date after ``today`` is impossible)."""
     text = number.strip().upper()
     if len(text) != 18:
         raise ValueError(f"ID number {number!r} has {len(text)} characters, not 18")
@@ -34,7 +35,7 @@ def validate(number: str) -> str:
         born = birth_date(text)
     except ValueError:
         raise ValueError(f"ID number {number!r}: {text[6:14]} is not a valid birth date") from None
-    if born.year < FIRST_YEAR or born > date.today():
+    if born.year < FIRST_YEAR or born > today:
         raise ValueError(f"ID number {number!r}: birth date {born} is impossible")
     expected = check_character(text[:17])
     if text[17] != expected:

@@ -27,19 +27,19 @@ from hukoucalc import __version__, periods
 from hukoucalc.engine.compile import Compiled, compile_scheme
 from hukoucalc.engine.scalar import evaluate_one
 from hukoucalc.engine.units import format_decimal, to_decimal
-from hukoucalc.errors import UsageError
+from hukoucalc.errors import UsageError, option
 from hukoucalc.scheme.load import LoadedScheme
 from hukoucalc.scheme.model import Scheme
 from hukoucalc.scorecard import SchemeRef, published_target
 
 SCHEMA_VERSION = 1
-DEFAULT_YEARS = 20  # how far the projection runs without --until
+DEFAULT_YEARS = 20  # how far the projection runs when no ``until`` is given
 MAX_YEARS = 100
 PERSONAL = ("birth_date", "sex")  # facts of the person (the ID number fixes them), never suggested
 
 
 class PlanTarget(BaseModel):
-    kind: str  # "cutoff" (latest published), "threshold", or "given" (--target)
+    kind: str  # "cutoff" (latest published), "threshold", or "given" (a target passed in)
     year: int | None
     score: str
 
@@ -187,10 +187,11 @@ def make_plan(
     as_of = scheme.dates["as_of"]
     goal = _target(scheme, target)
     until = until or shift_date(as_of, 12 * DEFAULT_YEARS)
+    given = option("until")
     if until < as_of:
-        raise UsageError(f"--until {until} is before the scheme's accrual cut-off {as_of}")
+        raise UsageError(f"{given} {until} is before the scheme's accrual cut-off {as_of}")
     if until > shift_date(as_of, 12 * MAX_YEARS):
-        raise UsageError(f"--until {until} is more than {MAX_YEARS} years after {as_of}")
+        raise UsageError(f"{given} {until} is more than {MAX_YEARS} years after {as_of}")
     months = periods.month_of_date(until) - periods.month_of_date(as_of)
     if shift_date(as_of, months) > until:
         months -= 1
@@ -239,7 +240,7 @@ def _target(scheme: Scheme, given: Decimal | None) -> PlanTarget:
     if found is None:
         raise UsageError(
             f"scheme '{scheme.scheme.id}' has no threshold and no published cut-off: "
-            "give the score to reach with --target"
+            f"give the score to reach with {option('target')}"
         )
     kind, year, score, _ = found
     return PlanTarget(kind=kind, year=year, score=format_decimal(score))

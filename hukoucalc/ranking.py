@@ -3,11 +3,12 @@
 The core of ``hukoucalc rank``: reads the file (:mod:`.batch.read`), types and checks every cell
 (:mod:`.batch.fields`), scores the valid rows with the one evaluator (:mod:`.batch.score`),
 selects within the quota (:mod:`.batch.select`) and returns the publishable list, the bad rows and
-a summary. It never prints and never writes; :func:`write_results` writes.
+a summary. It never prints and never writes; :mod:`hukoucalc.cli.outputs` writes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,15 +17,14 @@ import polars as pl
 from pydantic import BaseModel
 
 from hukoucalc import __version__
-from hukoucalc.atomic import Writer, check_outputs, write_all
 from hukoucalc.batch.fields import ROW, Typed, type_batch
 from hukoucalc.batch.read import read_batch
 from hukoucalc.batch.score import decimal_column, score_batch
 from hukoucalc.batch.select import ADMITTED, QUALIFIED, RANK, select
-from hukoucalc.batch.write import frame_writer, neutralise
+from hukoucalc.batch.write import neutralise
 from hukoucalc.engine.compile import compile_scheme
 from hukoucalc.engine.units import format_decimal, to_decimal
-from hukoucalc.errors import ApplicantError
+from hukoucalc.errors import ApplicantError, option
 from hukoucalc.scheme.load import LoadedScheme
 from hukoucalc.scheme.model import FieldSpec
 
@@ -75,6 +75,7 @@ def rank_file(
     path: Path,
     loaded: LoadedScheme,
     *,
+    today: dt.date,
     quota: int | None = None,
     encoding: str | None = None,
     strict: bool = False,
@@ -83,14 +84,14 @@ def rank_file(
 ) -> RankResult:
     """Validate, score and rank every application in ``path``; with ``spreadsheet``, the text
     cells of the list are neutralised already (cheaper before it is put in order: to be
-    written as CSV)."""
+    written as CSV). ``today`` decides validity (a birth date after it is refused)."""
     step = progress or (lambda _: None)
     scheme = loaded.scheme
     compiled = compile_scheme(scheme, origin=loaded.origin)
     step("reading")
     raw = read_batch(path, scheme, encoding=encoding)
     step("validating")
-    typed = type_batch(raw.frame, scheme)
+    typed = type_batch(raw.frame, scheme, today=today)
     typed.errors = raw.with_cell_errors(typed.errors)
     typed, errors, invalid = keep_valid(typed, scheme.fields, path, strict=strict)
     valid = typed.frame
@@ -139,7 +140,7 @@ def keep_valid(
         first = errors.row(0, named=True)
         raise ApplicantError(
             f"row {first[ROW]}, column '{first['column']}': {first['reason']} "
-            "(--strict stops at the first bad row; nothing was written)",
+            f"({option('strict')} stops at the first bad row; nothing was written)",
             where=str(path),
         )
     bad_rows = errors.select(ROW).unique()
@@ -318,26 +319,3 @@ def histogram(frame: pl.DataFrame, unit: int, cutoff: int | None, width: int = 5
         )
         for b in range(low_bin, high_bin + 1)
     ]
-
-
-def write_results(
-    result: RankResult, output: Path | None, fmt: str, errors_path: Path | None
-) -> None:
-    """Write the ranked list and the bad rows: both or neither, each atomically, never over the
-    input."""
-    outputs = {"--output": output, "--errors": errors_path}
-    check_outputs(outputs, source=Path(result.summary.input["path"]))
-    writes: list[tuple[Path, Writer]] = []
-    if output is not None:
-        ranked = result.ranked
-        if result.spreadsheet and fmt != "csv":
-            raise ValueError("a list neutralised for spreadsheets is written as CSV only")
-        if fmt == "csv" and not result.spreadsheet:
-            ranked = ranked.with_columns(neutralise(c for c in TEXT if c in ranked.columns))
-        writes.append((output, frame_writer(ranked, fmt)))
-    if errors_path is not None:
-        safe = result.errors.with_columns(neutralise(["value", "reason"]))
-        writes.append((errors_path, frame_writer(safe, "csv")))
-    write_all(writes)
-    result.summary.output = None if output is None else str(output)
-    result.summary.errors = None if errors_path is None else str(errors_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,9 @@ from hukoucalc.scheme.load import DEFAULT_SCHEME, LoadedScheme, load_scheme
 from hukoucalc.scorecard import Scorecard, score_record
 
 
-def score_file(path: Path, scheme_refs: list[str]) -> list[Scorecard]:
-    """Scorecards for the applicant in ``path`` under each scheme (or the file's own scheme)."""
+def score_file(path: Path, scheme_refs: list[str], *, today: dt.date) -> list[Scorecard]:
+    """Scorecards for the applicant in ``path`` under each scheme (or the file's own scheme);
+    ``today`` decides validity (a birth date after it is refused)."""
     data = read_json(path)
     loaded = [load_scheme(ref) for ref in scheme_refs] or [_own_scheme(data, path)]
     known = {name for s in loaded for name in s.scheme.fields}
@@ -21,17 +23,19 @@ def score_file(path: Path, scheme_refs: list[str]) -> list[Scorecard]:
         # with several schemes, a key another scheme declares is not a typo for this one
         own = {k: v for k, v in data.items() if k in scheme.scheme.fields or k in META_KEYS}
         extra = {k: v for k, v in data.items() if k not in known and k not in META_KEYS}
-        record = validate_applicant(scheme.scheme, own | extra, where=str(path))
+        record = validate_applicant(scheme.scheme, own | extra, where=str(path), today=today)
         cards.append(score_record(scheme, record, applicant=str(path)))
     return cards
 
 
-def load_applicant(path: Path, scheme_ref: str | None) -> tuple[LoadedScheme, dict[str, Any]]:
+def load_applicant(
+    path: Path, scheme_ref: str | None, *, today: dt.date
+) -> tuple[LoadedScheme, dict[str, Any]]:
     """One applicant file under one scheme (``scheme_ref``, else the file's own): the scheme and
     the validated record."""
     data = read_json(path)
     loaded = load_scheme(scheme_ref) if scheme_ref else _own_scheme(data, path)
-    return loaded, validate_applicant(loaded.scheme, data, where=str(path))
+    return loaded, validate_applicant(loaded.scheme, data, where=str(path), today=today)
 
 
 def _own_scheme(data: dict[str, Any], path: Path) -> LoadedScheme:

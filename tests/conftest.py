@@ -21,6 +21,13 @@ def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
 
 
+@pytest.fixture(autouse=True)
+def _system_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run as of the system's date unless a test gives the day (a HUKOUCALC_TODAY of
+    the caller's shell must not change the results)."""
+    monkeypatch.delenv("HUKOUCALC_TODAY", raising=False)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_scheme_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The scheme cache (hukoucalc/scheme/cache.py) of the test session: never the user's."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from typer.testing import CliRunner, Result
@@ -33,3 +34,6 @@ def assert_error(result: Result, code: int, *expected: str) -> None:
     assert message.startswith("error: "), message
     for text in expected:
         assert text in message, f"{text!r} not in {message!r}"
+
+
+TODAY = dt.date.today()  # the day library calls in tests validate against: the CLI's default

@@ -16,6 +16,8 @@ from hukoucalc.batch.canonical import FAST
 from hukoucalc.batch.fields import ROW, type_batch
 from hukoucalc.scheme.load import load_scheme
 
+from .invoke import TODAY
+
 SCHEME = load_scheme("beijing-2020").scheme
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -132,7 +134,7 @@ def rows(draw: st.DrawFn) -> dict[str, str]:
 
 def typed_alone(raw: pl.DataFrame) -> fields.Typed:
     periods_ = [n for n, spec in SCHEME.fields.items() if spec.type == "periods"]
-    return fields._exact(raw, SCHEME, fields._widths(raw, periods_))
+    return fields._exact(raw, SCHEME, fields._widths(raw, periods_), TODAY)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -140,7 +142,7 @@ def typed_alone(raw: pl.DataFrame) -> fields.Typed:
 def test_fast_typing_changes_nothing(batch: list[dict[str, str]]) -> None:
     raw = pl.DataFrame(batch, schema=dict.fromkeys(SCHEME.fields, pl.String))
     raw = raw.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
-    got, expected = type_batch(raw, SCHEME), typed_alone(raw)
+    got, expected = type_batch(raw, SCHEME, today=TODAY), typed_alone(raw)
     assert got.widths == expected.widths
     assert got.frame.columns == expected.frame.columns
     assert got.frame.sort(ROW).equals(expected.frame.sort(ROW))
@@ -154,7 +156,7 @@ def test_most_rows_are_fast(batch: list[dict[str, str]]) -> None:
     raw = pl.DataFrame(batch, schema=dict.fromkeys(SCHEME.fields, pl.String))
     raw = raw.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     periods_ = [n for n, spec in SCHEME.fields.items() if spec.type == "periods"]
-    _, ok = fields._fast(raw, SCHEME, fields._canonical_widths(raw, periods_))
+    _, ok = fields._fast(raw, SCHEME, fields._canonical_widths(raw, periods_), TODAY)
     assert ok.sum() > 0
 
 
@@ -164,7 +166,7 @@ def test_canonical_rows_take_the_fast_path() -> None:
     raw = synthesise([SCHEME], 300, seed=3).with_row_index(ROW, offset=2)
     raw = raw.with_columns(pl.col(ROW).cast(pl.Int64))
     periods_ = [n for n, spec in SCHEME.fields.items() if spec.type == "periods"]
-    _, ok = fields._fast(raw, SCHEME, fields._canonical_widths(raw, periods_))
+    _, ok = fields._fast(raw, SCHEME, fields._canonical_widths(raw, periods_), TODAY)
     assert ok.all()  # synth writes canonical cells only
     assert set(FAST) >= {spec.type for spec in SCHEME.fields.values()}
 
@@ -212,7 +214,7 @@ def test_tricky_cells_alone() -> None:
         one = SCHEME.model_copy(update={"fields": {name: SCHEME.fields[name]}, "measures": {}})
         raw = pl.DataFrame({ROW: range(2, 2 + len(texts)), name: texts})
         periods_ = [name] if name == "social_insurance" else []
-        expected = fields._exact(raw, one, fields._widths(raw, periods_))
-        got = type_batch(raw, one)
+        expected = fields._exact(raw, one, fields._widths(raw, periods_), TODAY)
+        got = type_batch(raw, one, today=TODAY)
         assert got.frame.sort(ROW).equals(expected.frame.sort(ROW)), name
         assert got.errors.sort(ROW).equals(expected.errors.sort(ROW)), name

@@ -32,7 +32,7 @@ from hukoucalc.scheme.load import LoadedScheme, bundled_names, load_scheme
 from hukoucalc.scheme.model import Band, Bands, Condition, Marginal, PerUnit, Tier
 from hukoucalc.scorecard import score_record
 
-from .invoke import assert_error, flat, run
+from .invoke import TODAY, assert_error, flat, run
 from .strategies import applicants
 
 DATA = Path(__file__).parent / "data" / "check"
@@ -264,7 +264,9 @@ def _inside(value: Decimal, span: Span) -> bool:
 def test_no_applicant_scores_outside_the_ranges(name: str, data: st.DataObject) -> None:
     loaded: LoadedScheme = SOUND[name]
     scheme = loaded.scheme
-    record = validate_applicant(scheme, data.draw(applicants(scheme)), where="hypothesis")
+    record = validate_applicant(
+        scheme, data.draw(applicants(scheme)), where="hypothesis", today=TODAY
+    )
     card = score_record(loaded, record, applicant="hypothesis")
     q = Quantities(scheme)
     maxima = Maxima(scheme, q, Satisfiability(scheme, q))
@@ -333,6 +335,7 @@ def test_cli_json(runner: CliRunner) -> None:
     assert [d["scheme"] for d in documents] == ["template", "check-medium-gate"]
     template, medium = documents
     assert set(template) == {
+        "today",
         "scheme",
         "origin",
         "sha256",

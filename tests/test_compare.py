@@ -227,7 +227,8 @@ def test_parameter_diff(runner: CliRunner) -> None:
     assert keys["indicators[housing]"][0] == "added"
 
 
-def test_golden_json(runner: CliRunner) -> None:
+def test_golden_json(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUKOUCALC_TODAY", "2026-12-06")  # the day is recorded: a fixed one
     doc = compare_json(runner, "--quota", "3")
     doc["hukoucalc"] = "VERSION"
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -31,6 +31,7 @@ from hukoucalc.scheme.load import load_scheme
 from hukoucalc.scorecard import score_record
 
 from .expect import check_card
+from .invoke import TODAY
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -77,9 +78,9 @@ def test_example_case(path: Path, n: int, case: dict[str, Any]) -> None:
     where = f"{path.name}[{n}] {case['title']}"
     if "rejected" in case:
         with pytest.raises(ApplicantError, match=re.escape(case["rejected"])):
-            validate_applicant(loaded.scheme, case["applicant"], where=where)
+            validate_applicant(loaded.scheme, case["applicant"], where=where, today=TODAY)
         return
-    record = validate_applicant(loaded.scheme, case["applicant"], where=where)
+    record = validate_applicant(loaded.scheme, case["applicant"], where=where, today=TODAY)
     card = score_record(loaded, record, applicant=where)
     check_card(loaded, record, card, case["expected"], where)
 

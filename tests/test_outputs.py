@@ -63,7 +63,7 @@ def test_a_failed_second_output_leaves_the_first_untouched(
 
         real([*outputs[:-1], (outputs[-1][0], full)])
 
-    monkeypatch.setattr("hukoucalc.ranking.write_all", failing)
+    monkeypatch.setattr("hukoucalc.cli.outputs.write_all", failing)
     result = run(runner, *RANK, "-o", ranked, "--errors", bad)
     assert_error(result, ExitCode.OUTPUT, "bad.csv", "No space left on device")
     assert ranked.read_text(encoding="utf-8") == "the list of an earlier run\n"
@@ -82,7 +82,7 @@ def test_compare_writes_all_its_outputs_or_none(
 
         real([*outputs[:-1], (outputs[-1][0], too_big)])
 
-    monkeypatch.setattr("hukoucalc.atomic.write_all", failing)
+    monkeypatch.setattr("hukoucalc.cli.outputs.write_all", failing)
     schemes = ("-s", "tests/data/compare/a.toml", "-s", "tests/data/compare/b.toml")
     pool = "tests/data/compare/pool.csv"
     result = run(runner, "compare", pool, *schemes, "--movers", movers, "--report", report)

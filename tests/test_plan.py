@@ -22,6 +22,8 @@ from hukoucalc.scheme.load import load_scheme
 from hukoucalc.scoring import load_applicant
 from tests.invoke import assert_error, flat, run
 
+from .invoke import TODAY
+
 DATA = Path("tests/data/plan")
 SCHEME = DATA / "plan.toml"
 CASES = json.loads(Path(__file__).parent.joinpath("data/plan/cases.json").read_text())["cases"]
@@ -154,6 +156,7 @@ def test_json_document_shape(runner: CliRunner) -> None:
     assert list(doc) == [
         "schema_version",
         "hukoucalc",
+        "today",
         "scheme",
         "applicant",
         "target",
@@ -224,7 +227,7 @@ def test_terminal_output_never(runner: CliRunner) -> None:
 
 
 def test_chart_bars_and_target_line() -> None:
-    loaded, record = load_applicant(DATA / "accrual.json", str(SCHEME))
+    loaded, record = load_applicant(DATA / "accrual.json", str(SCHEME), today=TODAY)
     plan = make_plan(loaded, record, applicant="a")
     console = Console(file=StringIO(), width=100, color_system=None)
     console.print(chart(plan))

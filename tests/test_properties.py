@@ -20,6 +20,7 @@ from hukoucalc.scheme.load import bundled_names, load_scheme, scheme_from_data
 from hukoucalc.scheme.model import ByField, Rounding
 from hukoucalc.scorecard import Scorecard, score_record
 
+from .invoke import TODAY
 from .strategies import applicants
 
 SCHEMES = {name: load_scheme(name) for name in bundled_names()}
@@ -28,7 +29,7 @@ FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 
 def score(name: str, data: dict[str, Any]) -> tuple[Scorecard, dict[str, Any]]:
     loaded = SCHEMES[name]
-    record = validate_applicant(loaded.scheme, data, where="hypothesis")
+    record = validate_applicant(loaded.scheme, data, where="hypothesis", today=TODAY)
     return score_record(loaded, record, applicant="hypothesis"), record
 
 

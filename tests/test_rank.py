@@ -22,11 +22,12 @@ from typer.testing import CliRunner
 
 from hukoucalc.batch.synth import synthesise
 from hukoucalc.batch.write import write_atomically
+from hukoucalc.cli.outputs import write_rank_outputs as write_results
 from hukoucalc.errors import ExitCode
-from hukoucalc.ranking import rank_file, write_results
+from hukoucalc.ranking import rank_file
 from hukoucalc.scheme.load import load_scheme
 
-from .invoke import assert_error, flat, run
+from .invoke import TODAY, assert_error, flat, run
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = "tests/data/rank"
@@ -243,7 +244,7 @@ def _rank_bytes(scheme: str, header: str, lines: list[str], fmt: str) -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         path, out = Path(folder) / "pool.csv", Path(folder) / "ranked"
         path.write_text(header + "".join(lines), encoding="utf-8")
-        write_results(rank_file(path, load_scheme(scheme)), out, fmt, None)
+        write_results(rank_file(path, load_scheme(scheme), today=TODAY), out, fmt, None)
         return out.read_bytes()
 
 
@@ -402,6 +403,7 @@ def test_strict_stops_at_the_first_bad_row_and_writes_nothing(
     args = ("rank", f"{DATA}/bad-rows.csv", "-s", "beijing-2018", "--strict")
     result = run(runner, *args, "-o", out, "--errors", bad)
     assert_error(result, ExitCode.APPLICANT, "bad-rows.csv", "row 3", "birth_date", "1982-02-30")
+    assert_error(result, ExitCode.APPLICANT, "(--strict stops at the first bad row; nothing was")
     result = run(runner, *args, "-o", out, "--errors", bad, "--json")
     assert_error(result, ExitCode.APPLICANT, "row 3")
     assert no_files(tmp_path) == []
@@ -477,7 +479,7 @@ def test_gb18030_and_bom_input_rank_the_same(
 
 def test_gb18030_read_as_utf8_is_refused(runner: CliRunner, encoded: dict[str, Path]) -> None:
     result = run(runner, "rank", encoded["gb18030"], "-s", "beijing-2018", "--encoding", "utf-8")
-    assert_error(result, ExitCode.INPUT_FILE, "gb18030.csv")
+    assert_error(result, ExitCode.INPUT_FILE, "gb18030.csv", "give the right --encoding (gb18030?)")
 
 
 @pytest.mark.parametrize("command", ["rank", "compare"])

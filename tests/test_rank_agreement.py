@@ -24,12 +24,14 @@ from hypothesis import strategies as st
 from hukoucalc.applicant import validate_applicant
 from hukoucalc.batch.synth import synthesise
 from hukoucalc.batch.write import write_atomically
+from hukoucalc.cli.outputs import write_rank_outputs as write_results
 from hukoucalc.errors import ApplicantError
-from hukoucalc.ranking import RankResult, rank_file, write_results
+from hukoucalc.ranking import RankResult, rank_file
 from hukoucalc.scheme.load import LoadedScheme, bundled_names, load_scheme
 from hukoucalc.scheme.model import Scheme
 from hukoucalc.scorecard import Scorecard, score_record
 
+from .invoke import TODAY
 from .strategies import applicants
 
 SCHEMES = {name: load_scheme(name) for name in sorted(bundled_names())}
@@ -73,14 +75,14 @@ def rank_rows(
         writer = csv.DictWriter(handle, fields)
         writer.writeheader()
         writer.writerows({f: row.get(f, "") for f in fields} for row in rows)
-    result = rank_file(path, loaded)
+    result = rank_file(path, loaded, today=TODAY)
     write_results(result, out, "csv", None)
     published = pl.read_csv(out, infer_schema=False).fill_null("")
     return result, {r["name"]: r for r in published.iter_rows(named=True)}
 
 
 def score_alone(loaded: LoadedScheme, data: dict[str, Any]) -> Scorecard:
-    checked = validate_applicant(loaded.scheme, data, where="agreement")
+    checked = validate_applicant(loaded.scheme, data, where="agreement", today=TODAY)
     return score_record(loaded, checked, applicant="agreement")
 
 

@@ -11,11 +11,13 @@ from hukoucalc.errors import SchemeError
 from hukoucalc.scheme.load import load_scheme
 from hukoucalc.scoring import score_file
 
+from .invoke import TODAY
+
 DATA = Path(__file__).resolve().parent / "data" / "regress"
 
 
 def total(scheme: str, applicant: str) -> tuple[str, list[list[str]]]:
-    [card] = score_file(DATA / applicant, [str(DATA / scheme)])
+    [card] = score_file(DATA / applicant, [str(DATA / scheme)], today=TODAY)
     return card.total, [[p.points for p in i.parts] for i in card.indicators]
 
 
@@ -35,7 +37,9 @@ def test_scores_instead_of_crashing(scheme: str, applicant: str, expected: str) 
 def test_an_unrounded_part_is_shown_as_an_exact_fraction() -> None:
     # 10 months at 1 point per 3 months, rounded only as a whole indicator
     assert total("part-json.toml", "si10.json") == ("3.33", [["10/3"]])
-    json.dumps(score_file(DATA / "si10.json", [str(DATA / "part-json.toml")])[0].model_dump())
+    json.dumps(
+        score_file(DATA / "si10.json", [str(DATA / "part-json.toml")], today=TODAY)[0].model_dump()
+    )
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,7 @@ from hukoucalc.scheme.load import load_scheme
 from hukoucalc.scorecard import score_record
 
 from .expect import check_card
+from .invoke import TODAY
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((ROOT / "tests" / "scenarios").rglob("*.json"))
@@ -46,7 +47,7 @@ def _scheme_ref(ref: str) -> str:
 def test_scenario(path: Path) -> None:
     case: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
     loaded = load_scheme(_scheme_ref(case["scheme"]))
-    record = validate_applicant(loaded.scheme, case["applicant"], where=str(path))
+    record = validate_applicant(loaded.scheme, case["applicant"], where=str(path), today=TODAY)
     card = score_record(loaded, record, applicant=path.name)
     check_card(loaded, record, card, case["expected"], path.name)
 

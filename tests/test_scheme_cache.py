@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -95,19 +96,45 @@ def test_the_key_follows_the_data() -> None:
     assert cache.key('{"a":1}') != cache.key('{"a":2}')
 
 
-def test_the_key_follows_the_checking_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    package = tmp_path / "hukoucalc"
-    for name in cache._CHECKING_CODE:
-        (package / name).parent.mkdir(parents=True, exist_ok=True)
-        (package / name).write_text("# v1\n", encoding="utf-8")
-    monkeypatch.setattr(cache, "__file__", str(package / "scheme" / "cache.py"))
-    before = cache.key('{"a":1}')
-    assert cache.key('{"a":1}') == before
-    (package / "scheme" / "checks.py").write_text("# v1 and a fix\n", encoding="utf-8")
-    assert cache.key('{"a":1}') != before
-
-
 def test_the_key_follows_the_tool_version(monkeypatch: pytest.MonkeyPatch) -> None:
     before = cache.key('{"a":1}')
     monkeypatch.setattr(cache, "__version__", "0.0.0-other")
     assert cache.key('{"a":1}') != before
+
+
+def test_the_key_covers_every_module_validation_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A byte changed in any module of the package (here the evaluator, which the magnitude
+    check runs, and a module validation does not import today) gives another key."""
+    copy = tmp_path / "hukoucalc"
+    shutil.copytree(cache.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "PACKAGE", copy)
+    before = cache.key("{}")
+    assert cache.key("{}") == before  # the same code and data: the same key
+    for module in ("engine/evaluate.py", "engine/ops.py", "applicant.py", "periods.py", "words.py"):
+        path = copy / module
+        text = path.read_bytes()
+        path.write_bytes(text[:-1] + bytes([text[-1] ^ 1]))  # one bit of the last byte
+        cache.code_digest.cache_clear()
+        changed = cache.key("{}")
+        assert changed != before, module
+        path.write_bytes(text)
+        cache.code_digest.cache_clear()
+        assert cache.key("{}") == before
+    assert cache.key("[]") != before  # and the data
+
+
+def test_the_package_is_hashed_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    cache.key("{}")
+    read: list[Path] = []
+    real = Path.read_bytes
+
+    def counting(self: Path) -> bytes:
+        read.append(self)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    cache.key("{}")
+    cache.key("[]")
+    assert read == []

@@ -9,7 +9,6 @@ a cell is ``ok`` both give the same value, so the split changes only the speed.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -25,6 +24,7 @@ from hukoucalc.words import FALSE, TRUE
 
 ID_FORMAT = r"^[0-9]{17}[0-9X]$"
 DATE_FORMAT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+TODAY = "~today"  # the day that decides validity: a column the typing adds (batch.fields)
 _RANGE = Layout("9999-99..9999-99", 8)
 _PART = 17  # a range and its ";"
 _ID = Layout("99999999999999999?", 2)
@@ -74,7 +74,7 @@ def _id_number(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
     parts = (_ID.number(words, at, n) for at, n in ((6, 4), (10, 2), (12, 2)))
     stages, real, born = _calendar(f"~{name}#", *parts)
     checks = (_ID.matches(words) & check).alias(f"~{name}#ok")
-    ok = pl.col(f"~{name}#ok") & real & (born <= pl.lit(dt.date.today()))
+    ok = pl.col(f"~{name}#ok") & real & (born <= pl.col(TODAY))
     missing = pl.lit(False) if spec.required else cell.is_null()  # "" goes to the exact parser
     return Fast(
         [cell.alias(name), born.alias(f"{name}#born")],

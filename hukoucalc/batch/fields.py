@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -21,7 +22,7 @@ from hukoucalc.applicant import (
     decimal_pattern,
     decimal_reason,
 )
-from hukoucalc.batch.canonical import DATE_FORMAT, FAST, ID_FORMAT, Fast
+from hukoucalc.batch.canonical import DATE_FORMAT, FAST, ID_FORMAT, TODAY, Fast
 from hukoucalc.batch.columns import EMPTY_END, EMPTY_START, end_col, start_col
 from hukoucalc.idnumber import CHECK, WEIGHTS
 from hukoucalc.periods import EARLY_DATE, FIRST_YEAR, parse_periods
@@ -119,11 +120,12 @@ def _id_number(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
         .alias(f"{tmp}check")
     ]
     born, expected = pl.col(f"{name}#born"), pl.col(f"{tmp}check")
-    impossible = (born > pl.lit(dt.date.today())) | (born.dt.year() < FIRST_YEAR)
+    impossible = (born > pl.col(TODAY)) | (born.dt.year() < FIRST_YEAR)
     bad = ~text.str.contains(ID_FORMAT) | born.is_null() | impossible
     bad = cell.is_not_null() & (bad | (text.str.slice(17, 1) != expected)).fill_null(True)
     # why, in the words of the check of a JSON file (built for the bad cells only)
-    error = _fail(bad, cell.map_elements(_id_reason, return_dtype=pl.String))
+    reason = pl.struct(cell.alias("id"), pl.col(TODAY).alias("today"))
+    error = _fail(bad, reason.map_elements(_id_reason, return_dtype=pl.String))
     return Parsed([text.alias(name), born], error, [stage1, stage2, stage3])
 
 
@@ -308,9 +310,10 @@ def _periods(name: str, cell: pl.Expr, width: int) -> Parsed:
     return Parsed(typed, error, [stage1, stage2, stage2b, stage3])
 
 
-def _id_reason(text: str) -> str:
+def _id_reason(cell: dict[str, Any]) -> str:
+    text = cell["id"]
     try:
-        idnumber.validate(text)
+        idnumber.validate(text, today=cell["today"])
     except ValueError as exc:
         return str(exc)
     return f"ID number {text!r} is not valid"
@@ -364,27 +367,28 @@ def _merge_rows(frame: pl.DataFrame, name: str, width: int) -> pl.DataFrame:
     return frame.update(patch, on=ROW).drop(flag)
 
 
-def type_batch(raw: pl.DataFrame, scheme: Scheme) -> Typed:
-    """Typed columns and cell errors for a frame of text cells (ROW plus one column a field).
+def type_batch(raw: pl.DataFrame, scheme: Scheme, *, today: dt.date) -> Typed:
+    """Typed columns and cell errors for a frame of text cells (ROW plus one column a field);
+    ``today`` decides validity (a birth date after it is refused).
 
     Canonical cells are typed fast (:mod:`.canonical`); the rows with any other cell are typed
     again, and their errors explained, by the exact parsers below. Fast rows come first: nothing
     downstream depends on the row order."""
     periods = [n for n, spec in scheme.fields.items() if spec.type == "periods"]
-    fast, ok = _fast(raw, scheme, _canonical_widths(raw, periods))
+    fast, ok = _fast(raw, scheme, _canonical_widths(raw, periods), today)
     slow_raw = raw.filter(~ok)
     widths = _widths(slow_raw, periods)
     widths = {n: max(widths[n], _width(fast, n)) for n in periods}
     fast = _padded(fast, widths)
     if slow_raw.height == 0:
         return Typed(frame=fast, widths=widths, errors=_long_errors([], raw))
-    slow = _exact(slow_raw, scheme, widths)
+    slow = _exact(slow_raw, scheme, widths, today)
     frame = pl.concat([fast.filter(ok), slow.frame.select(fast.columns).cast(fast.schema)])
     return Typed(frame=frame, widths=widths, errors=slow.errors)
 
 
 def _fast(
-    raw: pl.DataFrame, scheme: Scheme, widths: dict[str, int]
+    raw: pl.DataFrame, scheme: Scheme, widths: dict[str, int], today: dt.date
 ) -> tuple[pl.DataFrame, pl.Series]:
     """Every row typed by the canonical parsers, and which rows they typed exactly."""
     typed: list[pl.Expr] = [pl.col(ROW)]
@@ -401,8 +405,9 @@ def _fast(
         typed += one.typed
         parsed.append(one)
     ok = pl.all_horizontal(one.ok for one in parsed) if parsed else pl.lit(True)
-    frame = _staged(raw.lazy(), parsed).select(*typed, ok.fill_null(False).alias("!ok")).collect()
-    frame, agreement = _agreement(frame, scheme, id_format=pl.lit(True))
+    lazy = _staged(raw.lazy(), parsed, today)
+    frame = lazy.select(*typed, ok.fill_null(False).alias("!ok")).collect()
+    frame, agreement = _agreement(frame, scheme, today, id_format=pl.lit(True))
     checks = [check for one in agreement.values() for check in one]
     if checks:
         frame = frame.with_columns(pl.col("!ok") & ~_any_bad(checks))
@@ -441,7 +446,7 @@ def _padded(frame: pl.DataFrame, widths: dict[str, int]) -> pl.DataFrame:
     return frame.select(columns)
 
 
-def _exact(raw: pl.DataFrame, scheme: Scheme, widths: dict[str, int]) -> Typed:
+def _exact(raw: pl.DataFrame, scheme: Scheme, widths: dict[str, int], today: dt.date) -> Typed:
     """Typed columns and every cell error, by the exact parsers (the reference for the fast)."""
     period_fields = [n for n, spec in scheme.fields.items() if spec.type == "periods"]
     typed_exprs: list[pl.Expr] = [pl.col(ROW)]
@@ -460,13 +465,15 @@ def _exact(raw: pl.DataFrame, scheme: Scheme, widths: dict[str, int]) -> Typed:
         parsed[name] = one
         typed_exprs += one.typed
     bad = [_any_bad(one.error).alias(f"!{name}") for name, one in parsed.items()]
-    checked = _staged(raw.lazy(), parsed.values()).select(*typed_exprs, *bad).collect()
+    checked = _staged(raw.lazy(), parsed.values(), today).select(*typed_exprs, *bad).collect()
     flags = [f"!{name}" for name in parsed]
     frame = checked.drop(flags)
-    errors = [_reasons(checked, pl.col(f"!{name}"), raw, name, one) for name, one in parsed.items()]
-    frame, agreement = _agreement(frame, scheme)
+    errors = [
+        _reasons(checked, pl.col(f"!{name}"), raw, name, one, today) for name, one in parsed.items()
+    ]
+    frame, agreement = _agreement(frame, scheme, today)
     errors += [
-        _reasons(frame, _any_bad(checks), frame, name, Parsed([], checks))
+        _reasons(frame, _any_bad(checks), frame, name, Parsed([], checks), today)
         for name, checks in agreement.items()
     ]
     for name in period_fields:
@@ -475,8 +482,10 @@ def _exact(raw: pl.DataFrame, scheme: Scheme, widths: dict[str, int]) -> Typed:
     return Typed(frame=frame, widths=widths, errors=_long_errors(found, raw))
 
 
-def _staged(lazy: pl.LazyFrame, parsed: Iterable[Parsed | Fast]) -> pl.LazyFrame:
-    """The intermediate columns of the fields' parsers, stage by stage."""
+def _staged(lazy: pl.LazyFrame, parsed: Iterable[Parsed | Fast], today: dt.date) -> pl.LazyFrame:
+    """The intermediate columns of the fields' parsers, stage by stage, after the column of the
+    day that decides validity (``TODAY``, which parsers read as ``pl.col(TODAY)``)."""
+    lazy = lazy.with_columns(pl.lit(today, dtype=pl.Date).alias(TODAY))
     stages: dict[int, list[pl.Expr]] = {}
     for one in parsed:
         for n, stage in enumerate(one.stages):
@@ -487,7 +496,7 @@ def _staged(lazy: pl.LazyFrame, parsed: Iterable[Parsed | Fast]) -> pl.LazyFrame
 
 
 def _reasons(
-    rows: pl.DataFrame, bad: pl.Expr, base: pl.DataFrame, name: str, one: Parsed
+    rows: pl.DataFrame, bad: pl.Expr, base: pl.DataFrame, name: str, one: Parsed, today: dt.date
 ) -> pl.DataFrame | None:
     """Reasons for the rows where ``bad`` holds, computed on those rows of ``base`` only."""
     bad_rows = rows.filter(bad).select(ROW)
@@ -495,7 +504,7 @@ def _reasons(
         return None
     subset = base.lazy().join(bad_rows.lazy(), on=ROW, how="semi")
     return (
-        _staged(subset, [one])
+        _staged(subset, [one], today)
         .select(ROW, pl.lit(name).alias("column"), _reason(one.error).alias("reason"))
         .collect()
     )
@@ -530,7 +539,7 @@ def _long_errors(found: list[pl.DataFrame], raw: pl.DataFrame) -> pl.DataFrame:
 
 
 def _agreement(
-    frame: pl.DataFrame, scheme: Scheme, id_format: pl.Expr | None = None
+    frame: pl.DataFrame, scheme: Scheme, today: dt.date, id_format: pl.Expr | None = None
 ) -> tuple[pl.DataFrame, dict[str, Checks]]:
     """Birth date and sex must agree with the ID number; the birth date is filled from it; a
     birth date that an age measure needs must be there. ``id_format``: whether the ID number
@@ -570,7 +579,7 @@ def _agreement(
             _first_error(
                 _fail(born.is_null(), "needed for age: give it, or a valid ID number"),
                 _fail(
-                    born > pl.lit(dt.date.today()),
+                    born > pl.lit(today, dtype=pl.Date),
                     pl.format(FUTURE_BIRTH, born.cast(pl.String)),
                 ),
             )

@@ -24,7 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from hukoucalc.batch.fields import ROW
-from hukoucalc.errors import InputFileError
+from hukoucalc.errors import InputFileError, option
 from hukoucalc.scheme.model import Scheme
 from hukoucalc.textfile import NOT_TEXT, check_readable, is_text, read_text, shown
 
@@ -138,7 +138,7 @@ def _read_csv(path: Path, encoding: str | None) -> tuple[pl.DataFrame, pl.DataFr
             if encoding is not None:
                 raise InputFileError(
                     f"not UTF-8 text: {_bad_utf8(path.read_bytes())}; give the right "
-                    "--encoding (gb18030?), or save it as CSV UTF-8",
+                    f"{option('encoding')} (gb18030?), or save it as CSV UTF-8",
                     where=str(path),
                 ) from None
         except pl.exceptions.NoDataError:
@@ -154,7 +154,7 @@ def _read_csv(path: Path, encoding: str | None) -> tuple[pl.DataFrame, pl.DataFr
         tried = f"as {used}" if encoding else "as UTF-8 or GB18030"
         raise InputFileError(
             f"cannot be read {tried} (byte {exc.start}); save it as CSV UTF-8, "
-            "or give the right --encoding",
+            f"or give the right {option('encoding')}",
             where=str(path),
         ) from None
     data = text.encode("utf-8")

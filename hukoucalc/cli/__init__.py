@@ -16,7 +16,7 @@ import typer
 
 from hukoucalc import __version__
 from hukoucalc.cli import compare_cmd, plan_cmd, rank_cmd, scheme_cmd, score_cmd, synth_cmd
-from hukoucalc.cli.common import state
+from hukoucalc.cli.common import TODAY_ENV, resolve_today, state
 
 app = typer.Typer(
     name="hukoucalc",
@@ -37,6 +37,13 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _day(given: str | None) -> str | None:
+    """A --today that is a date, checked as the option is read (Click names the option)."""
+    if given is not None:
+        resolve_today(given)
+    return given
+
+
 @app.callback()
 def _main(
     debug: Annotated[
@@ -49,8 +56,20 @@ def _main(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            "--today",
+            envvar=TODAY_ENV,
+            metavar="YYYY-MM-DD",
+            callback=_day,
+            help="The day that decides validity, e.g. of a birth date (default: the system's "
+            "date; recorded in every --json document).",
+        ),
+    ] = None,
 ) -> None:
     state.debug = debug
+    state.today = resolve_today(today)
 
 
 app.command(name="score")(score_cmd.score)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -54,15 +56,80 @@ OneSchemeOpt = Annotated[
     typer.Option("--scheme", "-s", metavar="SCHEME", help="Bundled scheme name or .toml path."),
 ]
 
+# The options by which the CLI passes each library parameter that an error or a rendering may be
+# about (hukoucalc.errors.option): the library names the parameter, the CLI words it as its option.
+OPTIONS = {
+    "all": "--all",
+    "city": "--city",
+    "city_en": "--city-en",
+    "encoding": "--encoding",
+    "json": "--json",
+    "movers": "--movers",
+    "population": "--population",
+    "report": "--report",
+    "scheme_id": "--id",
+    "schemes": "--scheme",
+    "strict": "--strict",
+    "target": "--target",
+    "until": "--until",
+    "year": "--year",
+}
+
+
+def error_text(exc: HukoucalcError) -> str:
+    """An error's message as the CLI shows it: the parameters it is about named as options."""
+    return exc.render(OPTIONS)
+
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
 class _State:
     debug = False
+    today: dt.date | None = None  # resolved once per invocation (the app's callback)
 
 
 state = _State()
+
+TODAY_ENV = "HUKOUCALC_TODAY"
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def resolve_today(given: str | None) -> dt.date:
+    """The day that decides validity (a birth date after it is impossible): ``given``
+    (``--today`` or ``$HUKOUCALC_TODAY``, YYYY-MM-DD), else the system's date. The one place
+    hukoucalc reads the clock; the day is passed down and recorded in every --json document."""
+    if given is None:
+        return dt.date.today()
+    text = given.strip()
+    try:
+        if _ISO_DAY.fullmatch(text) is None:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"'{given}' is not a date as YYYY-MM-DD") from None
+
+
+def run_date() -> dt.date:
+    """The day this invocation runs as (see :func:`resolve_today`)."""
+    if state.today is None:
+        state.today = resolve_today(None)
+    return state.today
+
+
+def dated(document: dict[str, Any]) -> dict[str, Any]:
+    """A --json document with the day that decided validity (``today``, ISO), placed after the
+    tool version when it has one, else first."""
+    day = run_date().isoformat()
+    if "hukoucalc" not in document:
+        return {"today": day, **document}
+    out: dict[str, Any] = {}
+    for key, value in document.items():
+        out[key] = value
+        if key == "hukoucalc":
+            out["today"] = day
+    return out
 
 
 def stdout() -> Any:
@@ -92,7 +159,7 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except HukoucalcError as exc:  # an expected error: its message, even with --debug
-            stderr().print(f"[bold red]error:[/] {escape(exc.render())}")
+            stderr().print(f"[bold red]error:[/] {escape(error_text(exc))}")
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None

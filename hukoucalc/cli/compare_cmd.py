@@ -8,12 +8,15 @@ from typing import Annotated
 import typer
 
 from hukoucalc.cli.common import (
+    OPTIONS,
     ApplicantsArg,
     EncodingOpt,
     ErrorsOpt,
     StrictOpt,
+    dated,
     print_json,
     reports_errors,
+    run_date,
     stderr,
     stdout,
 )
@@ -60,7 +63,8 @@ def compare(
     Example: hukoucalc compare pool.csv -s beijing-2020 -s my-draft.toml --report report.html
     """  # noqa: E501 (Click shows the first paragraph as the summary: keep it on one line)
     from hukoucalc.atomic import check_outputs  # noqa: PLC0415
-    from hukoucalc.compare.job import compare, write_outputs  # noqa: PLC0415
+    from hukoucalc.cli.outputs import write_compare_outputs  # noqa: PLC0415
+    from hukoucalc.compare.job import compare  # noqa: PLC0415
     from hukoucalc.compare.pool import rank_pool  # noqa: PLC0415
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
 
@@ -70,20 +74,26 @@ def compare(
     plan = [*READ, *((f"scoring under {one.id}", 0.6) for one in loaded), ("comparing", 0.5), WRITE]
     with stage_bar(console, applicants.name, plan, quiet=as_json) as step:
         pool = rank_pool(
-            applicants, loaded, quota=quota, encoding=encoding, strict=strict, progress=step
+            applicants,
+            loaded,
+            today=run_date(),
+            quota=quota,
+            encoding=encoding,
+            strict=strict,
+            progress=step,
         )
         step("comparing")
         result = compare(pool)
         step(WRITE[0])
-        write_outputs(result, movers=movers, errors=errors, report=report)
+        write_compare_outputs(result, movers=movers, errors=errors, report=report)
     if errors is None and result.errors.height:
         console.print(
             f"[yellow]{result.errors.height:,} bad cells[/] in {result.comparison.invalid:,} rows, "
             "left out under every scheme (--errors FILE writes them all)"
         )
     if as_json:
-        print_json(result.comparison.model_dump(mode="json"))
+        print_json(dated(result.comparison.model_dump(mode="json")))
         return
     from hukoucalc.render.compare import render_comparison  # noqa: PLC0415
 
-    render_comparison(result.comparison, stdout())
+    render_comparison(result.comparison, stdout(), options=OPTIONS)

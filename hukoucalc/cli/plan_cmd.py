@@ -10,7 +10,15 @@ from typing import Annotated
 
 import typer
 
-from hukoucalc.cli.common import one_scheme, print_json, reports_errors, stdout
+from hukoucalc.cli.common import (
+    OPTIONS,
+    dated,
+    one_scheme,
+    print_json,
+    reports_errors,
+    run_date,
+    stdout,
+)
 from hukoucalc.errors import UsageError
 
 _SIGNED = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
@@ -63,14 +71,14 @@ def plan(
 
     several = "`hukoucalc score -s A -s B` shows several side by side"
     chosen = one_scheme(scheme, "plan", several) if scheme else None
-    loaded, record = load_applicant(applicant, chosen)
+    loaded, record = load_applicant(applicant, chosen, today=run_date())
     result = make_plan(loaded, record, applicant=str(applicant), target=goal, until=last)
     if as_json:
-        print_json(result.model_dump(mode="json"))
+        print_json(dated(result.model_dump(mode="json")))
         return
     from hukoucalc.render.plan import render_plan  # noqa: PLC0415
 
-    render_plan(result, stdout())
+    render_plan(result, stdout(), options=OPTIONS)
 
 
 def _target(text: str) -> Decimal:

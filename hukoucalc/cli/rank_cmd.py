@@ -14,10 +14,12 @@ from hukoucalc.cli.common import (
     ErrorsOpt,
     OneSchemeOpt,
     StrictOpt,
+    dated,
     escape,
     one_scheme,
     print_json,
     reports_errors,
+    run_date,
     stderr,
     stdout,
 )
@@ -54,7 +56,8 @@ def rank(
     Example: hukoucalc rank applicants.csv -s beijing-2020 -o ranked.csv --errors bad-rows.csv
     """  # noqa: E501 (Click shows the first paragraph as the summary: keep it on one line)
     from hukoucalc.atomic import check_outputs  # noqa: PLC0415
-    from hukoucalc.ranking import rank_file, write_results  # noqa: PLC0415
+    from hukoucalc.cli.outputs import write_rank_outputs  # noqa: PLC0415
+    from hukoucalc.ranking import rank_file  # noqa: PLC0415
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
 
     check_outputs({"--output": output, "--errors": errors}, source=applicants)  # before work
@@ -71,6 +74,7 @@ def rank(
         result = rank_file(
             applicants,
             loaded,
+            today=run_date(),
             quota=quota,
             encoding=encoding,
             strict=strict,
@@ -78,7 +82,7 @@ def rank(
             spreadsheet=csv,
         )
         step(WRITE[0])
-        write_results(result, output, fmt.value, errors)
+        write_rank_outputs(result, output, fmt.value, errors)
 
     if output is None:
         console.print("[dim]No --output given: the ranked list was not written.[/]")
@@ -90,7 +94,7 @@ def rank(
             "--errors FILE writes them all):\n" + "\n".join(lines)
         )
     if as_json:
-        print_json(result.summary.model_dump(mode="json"))
+        print_json(dated(result.summary.model_dump(mode="json")))
         return
     from hukoucalc.render.rank import render_summary  # noqa: PLC0415
 

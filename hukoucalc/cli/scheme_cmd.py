@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hukoucalc.cli import new_cmd
-from hukoucalc.cli.common import escape, print_json, reports_errors, stderr, stdout
+from hukoucalc.cli.common import (
+    dated,
+    error_text,
+    escape,
+    print_json,
+    reports_errors,
+    stderr,
+    stdout,
+)
 
 if TYPE_CHECKING:
     from hukoucalc.scheme.load import LoadedScheme
@@ -44,7 +52,7 @@ def list_(
         try:
             loaded.append(load_scheme(name))
         except HukoucalcError as exc:  # one broken file must not hide the others
-            broken.append(exc.render())
+            broken.append(error_text(exc))
     for message in broken:
         stderr().print(f"[red]invalid[/] {escape(message)}")
     cities = sorted({s.id.rsplit("-", 1)[0] for s in loaded if re.search(r"-[0-9]{4}$", s.id)})
@@ -52,17 +60,19 @@ def list_(
     if as_json:
         print_json(
             [
-                {
-                    "id": s.id,
-                    "city": s.scheme.scheme.city,
-                    "year": s.scheme.scheme.year,
-                    "title": s.scheme.scheme.title,
-                    "selection": s.scheme.selection.mode,
-                    "as_of": s.scheme.dates["as_of"].isoformat(),
-                    "cutoff": _cutoff_json(round_cutoff(s.scheme)),
-                    "latest_of": next((c for c, n in aliases.items() if n == s.id), None),
-                    "sha256": s.sha256,
-                }
+                dated(
+                    {
+                        "id": s.id,
+                        "city": s.scheme.scheme.city,
+                        "year": s.scheme.scheme.year,
+                        "title": s.scheme.scheme.title,
+                        "selection": s.scheme.selection.mode,
+                        "as_of": s.scheme.dates["as_of"].isoformat(),
+                        "cutoff": _cutoff_json(round_cutoff(s.scheme)),
+                        "latest_of": next((c for c, n in aliases.items() if n == s.id), None),
+                        "sha256": s.sha256,
+                    }
+                )
                 for s in loaded
             ]
         )
@@ -165,7 +175,7 @@ def diff(
         document = result.to_json()
         document["a"] = {"id": old.id, "sha256": old.sha256, "origin": old.origin}
         document["b"] = {"id": new.id, "sha256": new.sha256, "origin": new.origin}
-        print_json(document)
+        print_json(dated(document))
         return
     from hukoucalc.render.diff import render_diff  # noqa: PLC0415
 
@@ -223,7 +233,7 @@ def check(
         if not passed(findings):
             codes.append(int(ExitCode.CHECK_FAILED))
         if as_json:
-            documents.append(check_document(loaded, findings))
+            documents.append(dated(check_document(loaded, findings)))
         else:
             render_check(loaded, findings, stdout())
     if as_json:
@@ -242,7 +252,7 @@ def _load_each(refs: list[str], codes: list[int]) -> Iterator[LoadedScheme]:
         try:
             loaded = load_scheme(ref)
         except HukoucalcError as exc:
-            stderr().print(f"[bold red]error:[/] {escape(exc.render())}")
+            stderr().print(f"[bold red]error:[/] {escape(error_text(exc))}")
             codes.append(int(exc.exit_code))
             continue
         yield loaded

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from hukoucalc.cli.common import print_json, reports_errors, stdout
+from hukoucalc.cli.common import dated, print_json, reports_errors, run_date, stdout
 
 
 @reports_errors
@@ -38,9 +38,9 @@ def score(
     """  # noqa: E501 (Click shows the first paragraph as the summary: keep it on one line)
     from hukoucalc.scoring import score_file  # noqa: PLC0415
 
-    cards = score_file(applicant, scheme or [])
+    cards = score_file(applicant, scheme or [], today=run_date())
     if as_json:
-        docs = [card.model_dump(mode="json") for card in cards]
+        docs = [dated(card.model_dump(mode="json")) for card in cards]
         print_json(docs[0] if len(docs) == 1 else {"scorecards": docs})
         return
     from hukoucalc.render.score import render_scorecard, render_side_by_side  # noqa: PLC0415

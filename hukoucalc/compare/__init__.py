@@ -2,5 +2,5 @@
 
 :mod:`.pool` reads and validates the pool once and ranks it under each scheme; :mod:`.stats`,
 :mod:`.movers` and :mod:`.composition` compute the figures; :mod:`.job` puts them into the
-``compare --json`` document.
+JSON document of ``compare``.
 """

@@ -9,6 +9,7 @@ same applicants, exactly as ``rank`` validates them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -22,7 +23,7 @@ from hukoucalc.batch.score import score_batch
 from hukoucalc.batch.select import Selected, select
 from hukoucalc.engine.compile import Compiled, compile_scheme
 from hukoucalc.engine.reads import fields_read
-from hukoucalc.errors import InputFileError, UsageError
+from hukoucalc.errors import InputFileError, UsageError, option
 from hukoucalc.ranking import keep_valid
 from hukoucalc.scheme.load import LoadedScheme, bundled_dir
 from hukoucalc.scheme.model import AgeMeasure, FieldSpec, Scheme
@@ -56,15 +57,19 @@ def rank_pool(
     path: Path,
     schemes: list[LoadedScheme],
     *,
+    today: dt.date,
     quota: int | None = None,
     encoding: str | None = None,
     strict: bool = False,
     progress: Progress | None = None,
 ) -> Pool:
-    """Read ``path`` once; validate it under every scheme; score and select under each."""
+    """Read ``path`` once; validate it under every scheme (``today`` decides validity); score
+    and select under each."""
     step = progress or (lambda _: None)
     if len(schemes) < 2:
-        raise UsageError("compare needs at least two --scheme options (the first is the baseline)")
+        raise UsageError(
+            f"compare needs at least two {option('schemes')} options (the first is the baseline)"
+        )
     _check_distinct(schemes)
     compiled = [compile_scheme(s.scheme, origin=s.origin) for s in schemes]
     union, differs = _union([s.scheme for s in schemes])
@@ -79,7 +84,7 @@ def rank_pool(
     )
     _check_columns(path, raw, schemes, compiled)
     step("validating")
-    typed = type_batch(raw.frame, _with_fields(schemes[0].scheme, union, schemes))
+    typed = type_batch(raw.frame, _with_fields(schemes[0].scheme, union, schemes), today=today)
     own: list[Typed | None] = []
     errors = [typed.errors]
     for loaded, names in zip(schemes, differs, strict=True):
@@ -87,7 +92,9 @@ def rank_pool(
             own.append(None)
             continue
         fields = {n: loaded.scheme.fields[n] for n in names}
-        again = type_batch(raw.frame.select(ROW, *names), _with_fields(loaded.scheme, fields, []))
+        again = type_batch(
+            raw.frame.select(ROW, *names), _with_fields(loaded.scheme, fields, []), today=today
+        )
         errors.append(again.errors)
         own.append(again)
     typed.errors = raw.with_cell_errors(
@@ -170,7 +177,8 @@ def _check_distinct(schemes: list[LoadedScheme]) -> None:
             continue
         same = "the same scheme" if first.sha256 == loaded.sha256 else "two schemes with one id"
         raise UsageError(
-            f"--scheme {scheme_ref(first)} and --scheme {scheme_ref(loaded)} are {same} "
+            f"{option('schemes')} {scheme_ref(first)} and {option('schemes')} {scheme_ref(loaded)} "
+            f"are {same} "
             f"('{loaded.id}'): compare each scheme once, and give a draft its own [scheme] id"
         )
 

@@ -1,4 +1,4 @@
-"""``scheme check``: findings as a table per scheme, a verdict line, and the --json document."""
+"""``scheme check``: findings as a table per scheme, a verdict line, and the JSON document."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def render_check(loaded: LoadedScheme, findings: list[Finding], console: Console
 
 def verdict_line(loaded: LoadedScheme, findings: list[Finding]) -> str:
     """``beijing-2018: passes (0 errors, 1 warning, 3 info)``, then the size class below it: the
-    words of the table's severity column and of ``--json``."""
+    words of the table's severity column and of the JSON document."""
     n = counts(findings)
     verdict = "[green]passes[/]" if passed(findings) else "[bold red]fails[/]"
     tally = f"{plural(n['error'], 'error')}, {plural(n['warning'], 'warning')}, {n['info']} info"
@@ -61,7 +61,7 @@ def verdict_line(loaded: LoadedScheme, findings: list[Finding]) -> str:
 
 
 def check_document(loaded: LoadedScheme, findings: list[Finding]) -> dict[str, Any]:
-    """One scheme's entry in the ``--json`` list (documented in docs/schemes.md)."""
+    """One scheme's entry in the JSON list (documented in docs/schemes.md)."""
     cls = class_of(loaded.scheme)
     population = loaded.scheme.scheme.urban_population
     return {

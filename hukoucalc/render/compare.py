@@ -14,11 +14,12 @@ from hukoucalc.compare.composition import Dimension
 from hukoucalc.compare.job import Comparison
 from hukoucalc.compare.stats import Line, SchemeStats, half_up
 from hukoucalc.describe import plural
+from hukoucalc.errors import Options, option, word_options
 from hukoucalc.render.diff import render_diff
 from hukoucalc.render.rank import footer
 
 SHOWN_IDS = 3
-SHOWN_DIMENSIONS = 4  # composition tables in the terminal (all of them in --json and --report)
+SHOWN_DIMENSIONS = 4  # composition tables in the terminal (all of them in JSON and the report)
 SHOWN_CATEGORIES = 8  # rows of one composition table in the terminal
 
 
@@ -50,13 +51,14 @@ def share_cell(line: Line | None) -> str:
     return f"{line.share}% ({line.mean})" if line.share is not None else f"— ({line.mean})"
 
 
-def render_comparison(doc: Comparison, console: Console) -> None:
+def render_comparison(doc: Comparison, console: Console, *, options: Options | None = None) -> None:
+    """The comparison as tables; ``options`` words the ways to see more (the CLI's options)."""
     ids = [s.id for s in doc.schemes]
     _schemes(doc, ids, console)
     _movers(doc, console)
     _lines(doc, ids, console)
-    _composition(doc, ids, console)
-    _diffs(doc, console)
+    _composition(doc, ids, console, options)
+    _diffs(doc, console, options)
     provenance = (
         f"{doc.rows:,} rows read, {doc.invalid:,} invalid (left out under every scheme) · "
         f"input sha256 {doc.input['sha256'][:12]} ({doc.input['encoding']})"
@@ -170,9 +172,11 @@ def _lines(doc: Comparison, ids: list[str], console: Console) -> None:
     console.print(table)
 
 
-def _composition(doc: Comparison, ids: list[str], console: Console) -> None:
+def _composition(
+    doc: Comparison, ids: list[str], console: Console, options: Options | None
+) -> None:
     """The dimensions that tell the schemes apart most, each with its most common categories;
-    the rest are named in a note (all of them are in --json and --report)."""
+    the rest are named in a note (all of them are in the JSON document and the report)."""
     admitted = [s.admitted for s in doc.schemes]
     ordered = most_informative(doc.composition)
     for dim in ordered[:SHOWN_DIMENSIONS]:
@@ -193,11 +197,15 @@ def _composition(doc: Comparison, ids: list[str], console: Console) -> None:
         names = ", ".join(f"{d.id} {d.spread}" for d in rest)
         console.print(
             escape(f"Not shown (shares differ by up to, in points): {names}. ")
-            + "Every dimension and category is in --json and --report."
+            + word_options(
+                f"Every dimension and category is in {option('json')} and {option('report')}.",
+                options,
+            )
         )
 
 
-def _diffs(doc: Comparison, console: Console) -> None:
+def _diffs(doc: Comparison, console: Console, options: Options | None) -> None:
+    again = word_options(f"`hukoucalc scheme diff {option('all')} A B`", options)
     for diff in doc.diffs:
         console.print()
-        render_diff(diff, console)
+        render_diff(diff, console, again=again)

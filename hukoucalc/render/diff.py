@@ -31,14 +31,14 @@ def render_diff(
     a: str | None = None,
     b: str | None = None,
     provenance: bool = False,
-    again: str = "`hukoucalc scheme diff --all A B`",
+    again: str | None = None,
 ) -> None:
     """Columns headed ``a`` and ``b``: by default the schemes' ids (``A``/``B`` if the same).
 
     One row per parameter: a mark (``+`` added, ``−`` removed, ``~`` changed), the key with the
     label of what it belongs to below it (once for consecutive rows of the same item), the values.
     Changes of sources, notes and labels are counted, and listed only with ``provenance``;
-    ``again`` is the command that lists them.
+    ``again`` is the command that lists them (the caller words it: the CLI with its options).
     """
     same = diff.a == diff.b
     a = a or ("A" if same else diff.a)
@@ -70,10 +70,8 @@ def render_diff(
         tally = "the rules are the same"
     hidden = len(diff.changes) - len(listed)
     if hidden:
-        tally += (
-            f"; and {plural(hidden, 'change')} of sources, notes and labels "
-            f"({escape(again)} lists them)"
-        )
+        tally += f"; and {plural(hidden, 'change')} of sources, notes and labels"
+        tally += f" ({escape(again)} lists them)" if again else " (not listed)"
     console.print(tally)
 
 

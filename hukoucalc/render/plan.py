@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from hukoucalc.errors import Options, option, word_options
 from hukoucalc.planning import Plan, PlanTarget, Suggestion
 from hukoucalc.render.score import fixed, heading
 
@@ -18,12 +19,13 @@ PER_FIELD = 2
 SHOWN_SUGGESTIONS = 10
 
 
-def render_plan(plan: Plan, console: Console) -> None:
+def render_plan(plan: Plan, console: Console, *, options: Options | None = None) -> None:
     places = plan.places
     console.print(heading(plan.scheme, plan.applicant))
     target = fixed(plan.target.score, places)
+    kind = target_kind(plan.target, options)
     console.print(
-        f"Target {target} ({target_kind(plan.target)}). Projected as if every period open at "
+        f"Target {target} ({kind}). Projected as if every period open at "
         f"the cut-off {plan.as_of} keeps running, up to {plan.until}."
     )
     console.print(chart(plan))
@@ -46,13 +48,16 @@ def render_plan(plan: Plan, console: Console) -> None:
     if plan.never is not None:
         for reason in plan.never.reasons:
             console.print(f"  · {escape(reason)}")
-    console.print(suggestions_table(plan))
+    console.print(suggestions_table(plan, options))
 
 
-def target_kind(target: PlanTarget) -> str:
+def target_kind(target: PlanTarget, options: Options | None = None) -> str:
+    """Where the target comes from; a given one by the caller's name of ``target``."""
     if target.kind == "cutoff":
         return f"the {target.year} cut-off"
-    return "the threshold" if target.kind == "threshold" else "--target"
+    return (
+        "the threshold" if target.kind == "threshold" else word_options(option("target"), options)
+    )
 
 
 def chart(plan: Plan) -> Table:
@@ -97,12 +102,12 @@ def _best_per_field(suggestions: list[Suggestion]) -> list[Suggestion]:
     return kept
 
 
-def suggestions_table(plan: Plan) -> Table | str:
+def suggestions_table(plan: Plan, options: Options | None = None) -> Table | str:
     if not plan.suggestions:
         return "No single change of the scheme's fields adds points or brings the round forward."
     shown = _best_per_field(plan.suggestions)[:SHOWN_SUGGESTIONS]
     more = len(plan.suggestions) - len(shown)
-    note = f" ({more} more with --json)" if more > 0 else ""
+    note = f" ({more} more with {word_options(option('json'), options)})" if more > 0 else ""
     table = Table(
         title=f"Single changes (at most {PER_FIELD} a field), by points gained{note}",
         title_justify="left",

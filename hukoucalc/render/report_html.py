@@ -1,4 +1,4 @@
-"""The ``compare --report`` file: one self-contained HTML page (inline CSS, inline SVG charts
+"""The report file of ``compare``: one self-contained HTML page (inline CSS, inline SVG charts
 drawn here, no script, nothing fetched) with the comparison's tables and charts: score
 distributions with each cut-off marked, who enters and leaves, the composition of the admitted,
 the sources of the admitted's points, the parameter diffs. Same comparison, same bytes."""
@@ -12,6 +12,7 @@ from html import escape
 from hukoucalc.compare.job import Comparison
 from hukoucalc.compare.stats import SchemeStats
 from hukoucalc.describe import plural
+from hukoucalc.errors import Options, option, word_options
 from hukoucalc.render.compare import (
     line_table,
     most_informative,
@@ -39,7 +40,8 @@ svg text{font-size:12px;fill:#1d2430}td.k{font-family:ui-monospace,monospace;fon
 """
 
 
-def render_report(doc: Comparison) -> str:
+def render_report(doc: Comparison, *, options: Options | None = None) -> str:
+    """The page; ``options`` words the ways to get the full lists (the CLI's options)."""
     ids = [s.id for s in doc.schemes]
     parts = [
         "<!DOCTYPE html>",
@@ -62,7 +64,7 @@ def render_report(doc: Comparison) -> str:
     ]
     if doc.movers:
         parts += [f"<h2>Who enters and who leaves, against {escape(doc.baseline)}</h2>"]
-        parts += [_flows(doc), _movers_table(doc)]
+        parts += [_flows(doc), _movers_table(doc, options)]
     parts += ["<h2>Where the admitted's points come from</h2>", _lines(doc)]
     parts += ["<h2>Who is admitted</h2>", _composition(doc)]
     if doc.diffs:
@@ -220,7 +222,7 @@ def _flows(doc: Comparison) -> str:
     return "".join(out) + f"<p>{keys}</p>"
 
 
-def _movers_table(doc: Comparison) -> str:
+def _movers_table(doc: Comparison, options: Options | None) -> str:
     rows = []
     for m in doc.movers:
         first = ", ".join(m.entering_ids[:5]) + (" …" if m.entering > 5 else "")
@@ -247,8 +249,9 @@ def _movers_table(doc: Comparison) -> str:
     ]
     note = (
         '<p class="note">Rank change = baseline rank − new rank (positive: a better place), '
-        "over applicants ranked under both. The full lists: <code>--movers FILE</code> or "
-        "<code>--json</code>.</p>"
+        "over applicants ranked under both. The full lists: "
+        f"<code>{escape(word_options(option('movers'), options))} FILE</code> or "
+        f"<code>{escape(word_options(option('json'), options))}</code>.</p>"
     )
     return _table(head, rows) + note
 

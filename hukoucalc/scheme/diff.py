@@ -39,7 +39,7 @@ SECTIONS: dict[str, str] = {
 
 PROVENANCE = frozenset({"source", "confidence", "note", "label", "title", "description", "help"})
 """Keys that say where a rule comes from or what it is called, not what it does: ``scheme diff``
-lists their changes only on request (``--all``)."""
+lists their changes only on request."""
 
 _BY_NAME = frozenset({"fields", "measures", "dates"})
 """Sections that are tables of items keyed by their names."""

@@ -14,9 +14,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from hukoucalc.engine.compile import compile_scheme
 from hukoucalc.engine.units import format_decimal
 from hukoucalc.errors import HukoucalcError, InputFileError, SchemeError
+from hukoucalc.scheme import cache
 from hukoucalc.scheme.checks import problems
+from hukoucalc.scheme.magnitude import check_magnitudes
 from hukoucalc.scheme.model import Scheme
 from hukoucalc.textfile import read_text
 
@@ -81,8 +84,6 @@ def resolve(ref: str) -> Path:
 
 def load_scheme(ref: str) -> LoadedScheme:
     """Load, validate and cross-check a scheme; raise SchemeError naming file and key."""
-    from hukoucalc.scheme import cache  # noqa: PLC0415 (cycle)
-
     path = resolve(ref)
     data = read_raw(path)
     entry = cache.key(_canonical_json(data))
@@ -185,9 +186,6 @@ def scheme_from_data(data: dict[str, Any], *, origin: str) -> LoadedScheme:
     found = problems(scheme)
     if found:
         raise SchemeError(_join(found), where=origin)
-    from hukoucalc.engine.compile import compile_scheme  # noqa: PLC0415 (cycle)
-    from hukoucalc.scheme.magnitude import check_magnitudes  # noqa: PLC0415 (cycle)
-
     compiled = compile_scheme(scheme, origin=origin)  # numeric checks: exact units, places
     check_magnitudes(compiled, origin=origin)  # no 64-bit overflow in the batch engine
     return LoadedScheme(scheme=scheme, origin=origin, sha256=content_hash(scheme))

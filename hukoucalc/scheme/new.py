@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from hukoucalc.errors import UsageError
+from hukoucalc.errors import UsageError, option
 from hukoucalc.policy.rules import SizeClass, size_class
 from hukoucalc.scheme.dump import dump_scheme, scheme_to_data
 from hukoucalc.scheme.load import LoadedScheme, load_scheme, scheme_from_data
@@ -42,18 +42,18 @@ def default_id(city_en: str | None, year: int) -> str | None:
 def points_class(population: int) -> SizeClass:
     """The size class of a city that may run points; UsageError for one that must not."""
     if population < 0:
-        raise UsageError("the urban population cannot be negative", where="--population")
+        raise UsageError("the urban population cannot be negative", where=option("population"))
     if population > MAX_POPULATION:
         raise UsageError(
             f"{population:,} is more urban residents than a scheme counts ({MAX_POPULATION:,})",
-            where="--population",
+            where=option("population"),
         )
     size = size_class(population)
     if size.points == "forbidden":
         raise UsageError(
             f"{population:,} urban residents make a {size.name} ({size.source}), where points "
             f"settlement must not run: {size.points_source}",
-            where="--population",
+            where=option("population"),
         )
     return size
 
@@ -69,18 +69,18 @@ def new_scheme(
 ) -> LoadedScheme:
     """The template adapted to the city: metadata, urban population, reference dates."""
     size = points_class(population)
-    for option, name in (("--city", city), ("--city-en", city_en or "x")):
+    for given, name in ((option("city"), city), (option("city_en"), city_en or "x")):
         if not name.strip():
-            raise UsageError("the city's name is empty", where=option)
+            raise UsageError("the city's name is empty", where=given)
         if not name.isprintable():
             raise UsageError(
-                f"{name!r} holds a line break or another control character", where=option
+                f"{name!r} holds a line break or another control character", where=given
             )
     pattern = Meta.model_json_schema()["properties"]["id"]["pattern"]
     if not re.fullmatch(pattern, scheme_id):
         raise UsageError(
             f"'{scheme_id}' is not a scheme id: lower-case ASCII letters, digits and '-'",
-            where="--id",
+            where=option("scheme_id"),
         )
     template = load_scheme(TEMPLATE)
     data: dict[str, Any] = scheme_to_data(template.scheme)
@@ -104,7 +104,7 @@ def new_scheme(
     try:
         data["dates"].update(as_of=dt.date(year - 1, 12, 31), age_on=dt.date(year, 1, 1))
     except ValueError:
-        raise UsageError(f"{year} is not a year", where="--year") from None
+        raise UsageError(f"{year} is not a year", where=option("year")) from None
     return scheme_from_data(data, origin=f"{TEMPLATE} (scheme new)")
 
 

@@ -1,0 +1,60 @@
+"""Writing the files of ``rank`` and ``compare``: the layer above the domain, which returns data.
+
+Each command's outputs are written all or none, each atomically, never over the input or each
+other (:mod:`hukoucalc.atomic`); the outputs are named by their options in any error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hukoucalc.atomic import Writer, check_outputs, text_writer, write_all
+from hukoucalc.batch.write import frame_writer, neutralise
+from hukoucalc.cli.common import OPTIONS
+from hukoucalc.compare.job import CompareResult
+from hukoucalc.ranking import TEXT, RankResult
+
+
+def write_rank_outputs(
+    result: RankResult, output: Path | None, fmt: str, errors_path: Path | None
+) -> None:
+    """Write the ranked list and the bad rows: both or neither, each atomically, never over the
+    input; the summary then names the files written."""
+    outputs = {"--output": output, "--errors": errors_path}
+    check_outputs(outputs, source=Path(result.summary.input["path"]))
+    writes: list[tuple[Path, Writer]] = []
+    if output is not None:
+        ranked = result.ranked
+        if result.spreadsheet and fmt != "csv":
+            raise ValueError("a list neutralised for spreadsheets is written as CSV only")
+        if fmt == "csv" and not result.spreadsheet:
+            ranked = ranked.with_columns(neutralise(c for c in TEXT if c in ranked.columns))
+        writes.append((output, frame_writer(ranked, fmt)))
+    if errors_path is not None:
+        safe = result.errors.with_columns(neutralise(["value", "reason"]))
+        writes.append((errors_path, frame_writer(safe, "csv")))
+    write_all(writes)
+    result.summary.output = None if output is None else str(output)
+    result.summary.errors = None if errors_path is None else str(errors_path)
+
+
+def write_compare_outputs(
+    result: CompareResult, *, movers: Path | None, errors: Path | None, report: Path | None
+) -> None:
+    """The movers (CSV: id, scheme, direction, baseline_rank, new_rank), the bad rows (CSV) and
+    the HTML report: all or none, each atomically, never over the input or each other."""
+    from hukoucalc.render.report_html import render_report  # noqa: PLC0415 (start-up time)
+
+    outputs = {"--movers": movers, "--errors": errors, "--report": report}
+    check_outputs(outputs, source=Path(result.comparison.input["path"]))
+    writes: list[tuple[Path, Writer]] = []
+    if movers is not None:
+        writes.append((movers, frame_writer(result.movers.with_columns(neutralise(["id"])), "csv")))
+    if errors is not None:
+        safe = result.errors.with_columns(neutralise(["value", "reason"]))
+        writes.append((errors, frame_writer(safe, "csv")))
+    if report is not None:
+        writes.append((report, text_writer(render_report(result.comparison, options=OPTIONS))))
+    write_all(writes)  # all or none
+    result.comparison.movers_file = None if movers is None else str(movers)
+    result.comparison.report = None if report is None else str(report)
