@@ -32,6 +32,7 @@ from pydantic import (
 
 from hukoucalc import idnumber, periods
 from hukoucalc.errors import ApplicantError, InputFileError
+from hukoucalc.roles import SEX_CODES, Roles, roles
 from hukoucalc.scheme.model import AgeMeasure, FieldSpec, Scheme
 from hukoucalc.textfile import NOT_TEXT, is_text, read_text, shown
 from hukoucalc.words import FALSE, TRUE, YES_NO, truth
@@ -232,23 +233,22 @@ class _ApplicantBase(BaseModel):
 
     @model_validator(mode="after")
     def _id_agrees(self) -> _ApplicantBase:
-        values = self.__dict__
-        for name, spec in type(self).hukou_fields.items():
-            number = values.get(name)
-            if spec.type != "id_number" or number is None:
-                continue
-            born = values.get("birth_date")
-            if isinstance(born, dt.date) and born != idnumber.birth_date(number):
-                raise ValueError(
-                    f"field 'birth_date': {born} disagrees with the ID number "
-                    f"({idnumber.birth_date(number)})"
-                )
-            sex = values.get("sex")
-            if sex in ("male", "female") and sex != idnumber.sex(number):
-                raise ValueError(f"field 'sex': '{sex}' disagrees with the ID number")
+        values, role = self.__dict__, type(self).hukou_roles
+        number = values.get(role.id_number) if role.id_number is not None else None
+        if number is None:
+            return self
+        born = values.get(role.birth_date) if role.birth_date is not None else None
+        if isinstance(born, dt.date) and born != idnumber.birth_date(number):
+            raise ValueError(
+                f"field '{role.birth_date}': {born} disagrees with the ID number "
+                f"({idnumber.birth_date(number)})"
+            )
+        sex = values.get(role.sex) if role.sex is not None else None
+        if sex in SEX_CODES and sex != idnumber.sex(number):
+            raise ValueError(f"field '{role.sex}': '{sex}' disagrees with the ID number")
         return self
 
-    hukou_fields: ClassVar[dict[str, FieldSpec]] = {}  # set on each scheme's model
+    hukou_roles: ClassVar[Roles] = Roles()  # set on each scheme's model
 
 
 _MODELS: dict[int, tuple[Scheme, type[_ApplicantBase]]] = {}
@@ -273,7 +273,7 @@ def _build_model(scheme: Scheme) -> type[_ApplicantBase]:
         )
         fields[name] = (kind if spec.required else kind | None, described)
     model = create_model(f"Applicant_{scheme.scheme.id}", __base__=_ApplicantBase, **fields)
-    model.hukou_fields = dict(scheme.fields)
+    model.hukou_roles = roles(scheme)
     return model
 
 
@@ -342,10 +342,13 @@ def validate_applicant(scheme: Scheme, data: dict[str, Any], *, where: str) -> d
 
 
 def _derive_birth_date(scheme: Scheme, record: dict[str, Any]) -> None:
-    if "birth_date" in scheme.fields and record.get("birth_date") is None:
-        for name, spec in scheme.fields.items():
-            if spec.type == "id_number" and record.get(name):
-                record["birth_date"] = idnumber.birth_date(record[name])
+    role = roles(scheme)
+    if role.birth_date is None or role.id_number is None:
+        return
+    if record.get(role.birth_date) is not None:
+        return
+    if record.get(role.id_number):
+        record[role.birth_date] = idnumber.birth_date(record[role.id_number])
 
 
 def _describe(exc: ValidationError, scheme: Scheme) -> str:

@@ -28,6 +28,7 @@ from hukoucalc.engine.compile import Compiled, compile_scheme
 from hukoucalc.engine.scalar import evaluate_one
 from hukoucalc.engine.units import format_decimal, to_decimal
 from hukoucalc.errors import UsageError
+from hukoucalc.roles import roles
 from hukoucalc.scheme.load import LoadedScheme
 from hukoucalc.scheme.model import Scheme
 from hukoucalc.scorecard import SchemeRef, published_target
@@ -35,7 +36,6 @@ from hukoucalc.scorecard import SchemeRef, published_target
 SCHEMA_VERSION = 1
 DEFAULT_YEARS = 20  # how far the projection runs without --until
 MAX_YEARS = 100
-PERSONAL = ("birth_date", "sex")  # facts of the person (the ID number fixes them), never suggested
 
 
 class PlanTarget(BaseModel):
@@ -321,8 +321,9 @@ def _candidates(
     """Single changes the scheme's own fields allow: another value of an enum field, a bool
     field turned on, a period field not running now started from next month."""
     start = periods.format_month(now + 1)
+    personal = roles(scheme).personal  # facts of the person (the ID number fixes them)
     for name, spec in scheme.fields.items():
-        if name in PERSONAL:
+        if name in personal:
             continue
         current = record.get(name)
         if spec.type == "enum":

@@ -25,6 +25,7 @@ from hukoucalc.batch.canonical import DATE_FORMAT, FAST, ID_FORMAT, Fast
 from hukoucalc.batch.columns import EMPTY_END, EMPTY_START, end_col, start_col
 from hukoucalc.idnumber import CHECK, WEIGHTS
 from hukoucalc.periods import EARLY_DATE, FIRST_YEAR, parse_periods
+from hukoucalc.roles import FEMALE, MALE, SEX_CODES, roles
 from hukoucalc.scheme.model import FieldSpec, Scheme
 from hukoucalc.words import FALSE, TRUE, YES_NO
 
@@ -536,34 +537,35 @@ def _agreement(
     birth date that an age measure needs must be there. ``id_format``: whether the ID number
     is well formed, when already known."""
     checks: dict[str, Checks] = {}
-    ids = [n for n, s in scheme.fields.items() if s.type == "id_number"]
-    if ids:
-        born = pl.col(f"{ids[0]}#born")
-        if "birth_date" in scheme.fields:
-            given = pl.col("birth_date")
-            checks.setdefault("birth_date", []).extend(
+    role = roles(scheme)
+    number = role.id_number
+    if number is not None:
+        born = pl.col(f"{number}#born")
+        if role.birth_date is not None:
+            given = pl.col(role.birth_date)
+            checks.setdefault(role.birth_date, []).extend(
                 _fail(
                     given.is_not_null() & born.is_not_null() & (given != born),
                     pl.format("disagrees with the ID number ({})", born.cast(pl.String)),
                 )
             )
-        if scheme.fields.get("sex") is not None:
-            odd = pl.col(ids[0]).str.slice(16, 1).cast(pl.Int32, strict=False) % 2 == 1
-            from_id = pl.when(odd).then(pl.lit("male")).otherwise(pl.lit("female"))
-            sex = pl.col("sex")
-            checks.setdefault("sex", []).extend(
+        if role.sex is not None:
+            odd = pl.col(number).str.slice(16, 1).cast(pl.Int32, strict=False) % 2 == 1
+            from_id = pl.when(odd).then(pl.lit(MALE)).otherwise(pl.lit(FEMALE))
+            sex = pl.col(role.sex)
+            checks.setdefault(role.sex, []).extend(
                 _fail(
-                    sex.is_in(["male", "female"])
+                    sex.is_in(list(SEX_CODES))
                     & born.is_not_null()
-                    & (pl.col(ids[0]).str.contains(ID_FORMAT) if id_format is None else id_format)
+                    & (pl.col(number).str.contains(ID_FORMAT) if id_format is None else id_format)
                     & (sex != from_id),
                     pl.format("'{}' disagrees with the ID number", sex),
                 )
             )
     for birth in _birth_fields(scheme):
-        if ids and birth == "birth_date":
+        if number is not None and birth == role.birth_date:
             frame = frame.with_columns(
-                pl.coalesce(pl.col(birth), pl.col(f"{ids[0]}#born")).alias(birth)
+                pl.coalesce(pl.col(birth), pl.col(f"{number}#born")).alias(birth)
             )
         born = pl.col(birth)
         checks.setdefault(birth, []).extend(

@@ -22,6 +22,7 @@ from hukoucalc.batch.select import ADMITTED
 from hukoucalc.compare.pool import Ranked
 from hukoucalc.compare.stats import half_up
 from hukoucalc.periods import month_of_date
+from hukoucalc.roles import resolve
 from hukoucalc.scheme.model import AgeMeasure, FieldSpec
 
 AGE_BANDS = (25, 30, 35, 40, 45, 50, 55)  # display bands of 5 years, not a policy's numbers
@@ -85,8 +86,8 @@ def _age(base: Ranked, fields: dict[str, FieldSpec]) -> tuple[pl.Expr, str] | No
     measures = [m for m in base.loaded.scheme.measures.values() if isinstance(m, AgeMeasure)]
     if measures:
         birth, on = measures[0].birth, base.compiled.date(measures[0].on)
-    elif "birth_date" in fields:
-        birth, on = "birth_date", base.compiled.date("as_of")
+    elif (birth_date := resolve(fields).birth_date) is not None:
+        birth, on = birth_date, base.compiled.date("as_of")
     else:
         return None
     return age_on(pl.col(birth), on), f"年龄（{on.isoformat()}）"

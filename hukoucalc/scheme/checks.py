@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from hukoucalc.roles import ROLE_TYPES, SEX_CODES, fits
 from hukoucalc.scheme.model import (
     AgeMeasure,
     Bands,
@@ -102,9 +103,26 @@ class _Checker:
             yield from self._condition(f"gates[{gate.id}].require", gate.require)
         if s.selection.registration is not None:
             yield from self._field("selection.registration", s.selection.registration, "enum")
+        yield from self._roles()
         for n, key in enumerate(s.selection.keys):
             if key.measure not in self.quantities:
                 yield f"selection.keys[{n}].measure", f"no measure or number field '{key.measure}'"
+
+    def _roles(self) -> Iterator[Problem]:
+        """A declared role fits the field's type, and one field at most declares each."""
+        declared: dict[str, list[str]] = {}
+        for name, spec in self.s.fields.items():
+            if spec.role is None:
+                continue
+            declared.setdefault(spec.role, []).append(name)
+            if not fits(spec.role, spec):
+                kind = ROLE_TYPES[spec.role]
+                want = f"an {kind} of codes {' and '.join(SEX_CODES)}" if kind == "enum" else ""
+                want = want or f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} field"
+                yield f"fields.{name}.role", f"role '{spec.role}' needs {want}"
+        for role, names in declared.items():
+            if len(names) > 1:
+                yield f"fields.{names[1]}.role", f"role '{role}' is already '{names[0]}''s"
 
     # -- pieces --------------------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
-"""What an applicant field is for, read from the scheme itself: so that a synthetic pool can make
-a disqualifying record rare and a bonus reserved for a few, in any scheme, without a list of names.
+"""What a synthetic pool reads from how a scheme uses a field (a gate's record or holding, a
+bonus): so that it can make a disqualifying record rare and a bonus reserved for a few, in any
+scheme, without a list of names. (Which field *is* the ID number, the birth date... is
+:mod:`hukoucalc.roles`.)
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from hukoucalc.scheme.model import Condition, Scheme
 
 
 @dataclass(frozen=True)
-class Roles:
+class FieldUses:
     records: frozenset[str]
     """bool fields a gate requires to be false: a record that disqualifies (一票否决, crime)"""
     holdings: frozenset[str]
@@ -21,8 +23,8 @@ class Roles:
     """fields that only ``bonus`` indicators read: something only a few applicants have"""
 
 
-def field_roles(schemes: list[Scheme]) -> Roles:
-    """The roles of the fields of one or more schemes (a field has a role in none of them when
+def field_uses(schemes: list[Scheme]) -> FieldUses:
+    """The uses of the fields of one or more schemes (a field has a use in none of them when
     another scheme reads it otherwise)."""
     records: set[str] = set()
     holdings: set[str] = set()
@@ -37,7 +39,7 @@ def field_roles(schemes: list[Scheme]) -> Roles:
             read = bonus if indicator.category == "bonus" else other
             for part in indicator.all_parts():
                 read.update(input_fields(scheme, part.measure, part.rule))
-    return Roles(
+    return FieldUses(
         frozenset(records), frozenset(holdings - records), frozenset(bonus - other - records)
     )
 
