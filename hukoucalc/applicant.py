@@ -13,6 +13,7 @@ import json
 import re
 import sys
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -32,6 +33,7 @@ from pydantic import (
 
 from hukoucalc import idnumber, periods
 from hukoucalc.errors import ApplicantError, InputFileError
+from hukoucalc.kinds.jsonvalue import json_value
 from hukoucalc.roles import SEX_CODES, Roles, roles
 from hukoucalc.scheme.model import AgeMeasure, FieldSpec, Scheme
 from hukoucalc.textfile import NOT_TEXT, is_text, read_text, shown
@@ -265,7 +267,8 @@ def applicant_model(scheme: Scheme) -> type[_ApplicantBase]:
 def _build_model(scheme: Scheme) -> type[_ApplicantBase]:
     fields: dict[str, Any] = {}
     for name, spec in scheme.fields.items():
-        kind = _field_type(name, spec)
+        # the JSON type judged first, as a JSON Lines batch judges it (kinds.jsonvalue)
+        kind: Any = Annotated[_field_type(name, spec), BeforeValidator(partial(json_value, spec))]
         described = (
             Field(description=spec.label)
             if spec.required

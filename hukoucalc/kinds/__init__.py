@@ -1,0 +1,1 @@
+"""Field kinds: everything about a field type in one place (as OpenFisca's ``VALUE_TYPES``)."""
