@@ -25,6 +25,7 @@ from hukoucalc.batch.write import frame_writer, neutralise
 from hukoucalc.engine.compile import compile_scheme
 from hukoucalc.engine.units import format_decimal, to_decimal
 from hukoucalc.errors import ApplicantError
+from hukoucalc.kinds import kind
 from hukoucalc.roles import Roles, roles
 from hukoucalc.scheme.load import LoadedScheme
 from hukoucalc.scheme.model import FieldSpec
@@ -97,7 +98,7 @@ def rank_file(
     typed.errors = raw.with_cell_errors(typed.errors)
     typed, errors, invalid = keep_valid(typed, role.id_number, path, strict=strict)
     valid = typed.frame
-    text = [n for n, spec in scheme.fields.items() if spec.type in ("id_number", "text", "enum")]
+    text = [n for n, spec in scheme.fields.items() if kind(spec).text]
     content = _content(raw.frame, valid, scheme.fields, role.id_number)
     cells = valid.select(ROW, *text).with_columns(content)
     rows, raw.frame = raw.frame.height, raw.frame.clear()  # the text cells are not needed again

@@ -14,16 +14,12 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from hukoucalc import idnumber
-from hukoucalc.applicant import (
-    FUTURE_BIRTH,
-    INT_DIGITS,
-    TOO_LONG,
-    decimal_pattern,
-    decimal_reason,
-)
+from hukoucalc.applicant import FUTURE_BIRTH
 from hukoucalc.batch.canonical import DATE_FORMAT, FAST, ID_FORMAT, Fast
 from hukoucalc.batch.columns import EMPTY_END, EMPTY_START, end_col, start_col
 from hukoucalc.idnumber import CHECK, WEIGHTS
+from hukoucalc.kinds.decimals import decimal_pattern, decimal_reason
+from hukoucalc.kinds.integer import INT_DIGITS, TOO_LONG
 from hukoucalc.periods import EARLY_DATE, FIRST_YEAR, parse_periods
 from hukoucalc.roles import FEMALE, MALE, SEX_CODES, roles
 from hukoucalc.scheme.model import FieldSpec, Scheme

@@ -19,6 +19,7 @@ import polars as pl
 
 from hukoucalc.batch.field_uses import field_uses
 from hukoucalc.idnumber import CHECK, WEIGHTS
+from hukoucalc.kinds import kind
 from hukoucalc.periods import month_of_date
 from hukoucalc.roles import FEMALE, MALE, Roles, resolve
 from hukoucalc.scheme.model import AgeMeasure, FieldSpec, Scheme
@@ -265,18 +266,6 @@ _GENERIC: dict[str, Callable[[_Pool, str, FieldSpec], pl.Series]] = {
     "id_number": lambda pool, name, spec: _id_numbers(pool),
 }
 
-# one broken cell of each kind, for --dirty
-_DIRT: dict[str, str] = {
-    "date": "1980-02-30",
-    "enum": "???",
-    "bool": "maybe",
-    "int": "1.5",
-    "decimal": "abc",
-    "periods": "2015-13..2016-01",
-    "events": "yesterday",
-    "id_number": "110101199003070012",  # the check character should be 1
-}
-
 
 def synthesise(schemes: list[Scheme], n: int, seed: int, *, dirty: bool = False) -> pl.DataFrame:
     """A pool of ``n`` applicants with the union of the schemes' fields, as text cells."""
@@ -302,7 +291,8 @@ def _dirty(
     frame: pl.DataFrame, fields: dict[str, FieldSpec], number: str | None, rng: Rng
 ) -> pl.DataFrame:
     n = frame.height
-    kinds = [(name, _DIRT[spec.type]) for name, spec in fields.items() if spec.type in _DIRT]
+    broken = {name: kind(spec).dirty for name, spec in fields.items()}  # one cell of each kind
+    kinds = [(name, cell) for name, cell in broken.items() if cell is not None]
     count = max(len(kinds) + 1, n // 200)
     rows = rng.choice(n, size=min(count, n - 1), replace=False)
     updates: dict[str, dict[int, str]] = {}

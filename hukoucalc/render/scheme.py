@@ -11,6 +11,7 @@ from rich.text import Text
 
 from hukoucalc.describe import condition_text, rule_text, value_text
 from hukoucalc.engine.units import format_decimal
+from hukoucalc.kinds import KINDS
 from hukoucalc.scheme.load import LoadedScheme
 from hukoucalc.scheme.model import Scheme, Selection
 
@@ -34,7 +35,7 @@ def _fields(s: Scheme) -> Table:
     default), and its allowed values or bounds."""
     table = _table("Fields (an applicant's keys, a batch's columns)", "field", "type", "values")
     for name, spec in s.fields.items():
-        kind = spec.type + (f", {spec.places} places" if spec.places is not None else "")
+        kind = KINDS[spec.type].display(spec)
         if spec.required:
             need = "required"
         elif spec.default is None and spec.type != "bool":

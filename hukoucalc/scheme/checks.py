@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from hukoucalc.kinds import kind
 from hukoucalc.roles import ROLE_TYPES, SEX_CODES, fits
 from hukoucalc.scheme.model import (
     AgeMeasure,
@@ -30,7 +31,7 @@ from hukoucalc.scheme.model import (
 )
 
 Problem = tuple[str, str]
-NUMERIC = ("int", "decimal", "bool")
+NUMERIC = ("int", "decimal", "bool")  # the numeric kinds, as a message lists them
 
 
 def problems(scheme: Scheme) -> list[Problem]:
@@ -52,7 +53,7 @@ def citations(scheme: Scheme) -> list[tuple[str, str]]:
 
 def quantity_names(scheme: Scheme) -> set[str]:
     """Names that count as a quantity: measures, and int/decimal/bool fields."""
-    numeric = {name for name, spec in scheme.fields.items() if spec.type in NUMERIC}
+    numeric = {name for name, spec in scheme.fields.items() if kind(spec).numeric}
     return set(scheme.measures) | numeric
 
 

@@ -14,11 +14,11 @@ import datetime as dt
 import math
 from fractions import Fraction
 
-from hukoucalc.applicant import whole_digits
 from hukoucalc.engine.compile import Compiled
 from hukoucalc.engine.evaluate import Evaluator
 from hukoucalc.engine.ops import Compare, MonthsSpec, Ops
 from hukoucalc.errors import SchemeError
+from hukoucalc.kinds.decimals import whole_digits
 
 INT64 = 2**63 - 1
 MAX_MONTHS = 10_000 * 12  # month ordinals: at most years 0000-9999 (YYYY-MM), a loose bound
