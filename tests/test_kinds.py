@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import get_args
 
+from hukoucalc.batch.canonical import FAST
+from hukoucalc.batch.fields import EXACT
 from hukoucalc.kinds import KINDS
 from hukoucalc.scheme.checks import NUMERIC
 from hukoucalc.scheme.model import FieldType
@@ -21,3 +23,8 @@ def test_the_numeric_kinds_are_those_a_scheme_check_names() -> None:
 
 def test_every_kind_but_free_text_has_a_broken_cell_for_synth() -> None:
     assert [name for name, k in KINDS.items() if k.dirty is None] == ["text"]
+
+
+def test_a_batch_has_an_exact_parser_for_every_kind_and_a_fast_one_for_most() -> None:
+    assert set(EXACT) == set(KINDS)
+    assert set(FAST) < set(KINDS)

@@ -28,6 +28,8 @@ class Kind:
     """typed as text in a batch (published beside the rank, hashed for the last ties)"""
     numeric: bool = False
     """a quantity: a value measure, a bound or a selection key may read it"""
+    spans: bool = False
+    """typed in a batch as K (start, end) month pairs, K the most a cell of the column holds"""
     cast: Callable[[Any], Any] | None = None
     """a scheme's ``default`` as a record's value (a whole number from a decimal)"""
 
