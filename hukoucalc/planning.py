@@ -28,6 +28,7 @@ from hukoucalc.engine.compile import Compiled, compile_scheme
 from hukoucalc.engine.scalar import evaluate_one
 from hukoucalc.engine.units import format_decimal, to_decimal
 from hukoucalc.errors import UsageError
+from hukoucalc.kinds import kind as kind_of
 from hukoucalc.roles import roles
 from hukoucalc.scheme.load import LoadedScheme
 from hukoucalc.scheme.model import Scheme
@@ -129,7 +130,7 @@ def continue_as_now(scheme: Scheme, record: dict[str, Any], now: int, last: int)
     """The record with every period open at month ``now`` running on to month ``last``."""
     out = dict(record)
     for name, spec in scheme.fields.items():
-        if spec.type == "periods" and record.get(name):
+        if kind_of(spec).spans and record.get(name):
             out[name] = tuple(
                 (start, max(end, last)) if start <= now <= end else (start, end)
                 for start, end in periods.merge(record[name])
@@ -326,17 +327,17 @@ def _candidates(
         if name in personal:
             continue
         current = record.get(name)
-        if spec.type == "enum":
+        if kind_of(spec).choices:
             values = spec.values or {}
             was = values.get(current, "—") if isinstance(current, str) else "—"
             for code, label in values.items():
                 if code != current:
                     change = f"{spec.label}: {was} → {label}"
                     yield name, "enum", current, code, change, record | {name: code}
-        elif spec.type == "bool" and not current:
+        elif kind_of(spec).yes_no and not current:
             change = f"{spec.label}: no → yes"
             yield name, "bool", bool(current), True, change, record | {name: True}
-        elif spec.type == "periods":
+        elif kind_of(spec).spans:
             spans = periods.merge(current or ())
             if any(a <= now <= b for a, b in spans):
                 continue

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from hukoucalc.describe import input_fields
+from hukoucalc.kinds import kind
 from hukoucalc.scheme.model import Condition, Scheme
 
 
@@ -31,7 +32,7 @@ def field_uses(schemes: list[Scheme]) -> FieldUses:
     bonus: set[str] = set()
     other: set[str] = set()
     for scheme in schemes:
-        bools = {name for name, spec in scheme.fields.items() if spec.type == "bool"}
+        bools = {name for name, spec in scheme.fields.items() if kind(spec).yes_no}
         for gate in scheme.gates:
             records |= set(_required(gate.require, False)) & bools
             holdings |= set(_required(gate.require, True)) & bools

@@ -21,6 +21,7 @@ from hukoucalc.batch.fields import ROW
 from hukoucalc.batch.select import ADMITTED
 from hukoucalc.compare.pool import Ranked
 from hukoucalc.compare.stats import half_up
+from hukoucalc.kinds import kind
 from hukoucalc.periods import month_of_date
 from hukoucalc.roles import resolve
 from hukoucalc.scheme.model import AgeMeasure, FieldSpec
@@ -70,9 +71,9 @@ def composition(
     if age is not None:
         out.append(_age_dimension(admitted, *age))
     for name in shared:
-        if fields[name].type == "enum":
+        if kind(fields[name]).choices:
             out.append(_enum(name, ranked, admitted))
-    held = [n for n in shared if fields[n].type == "periods"]
+    held = [n for n in shared if kind(fields[n]).spans]
     if held:
         out.append(_held(held, base, fields, admitted))
     sizes = [frame.height for frame in admitted]

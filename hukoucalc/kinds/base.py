@@ -28,6 +28,10 @@ class Kind:
     """typed as text in a batch (published beside the rank, hashed for the last ties)"""
     numeric: bool = False
     """a quantity: a value measure, a bound or a selection key may read it"""
+    choices: bool = False
+    """one of the field's listed codes (a category: changed to another code by a plan)"""
+    yes_no: bool = False
+    """yes or no (a gate may require it; a plan may turn it on)"""
     spans: bool = False
     """typed in a batch as K (start, end) month pairs, K the most a cell of the column holds"""
     cast: Callable[[Any], Any] | None = None

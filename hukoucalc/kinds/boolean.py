@@ -32,4 +32,4 @@ def _json(spec: FieldSpec, value: object) -> str | None:
     return f"Input should be a valid boolean, got {given(value)}"
 
 
-KIND = Kind("bool", _model, _json, empty=False, dirty="maybe", numeric=True)
+KIND = Kind("bool", _model, _json, empty=False, dirty="maybe", numeric=True, yes_no=True)

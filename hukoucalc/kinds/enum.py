@@ -39,4 +39,4 @@ def _json(spec: FieldSpec, value: object) -> str | None:
     return None if is_text(value) else f"{given(value)} is not one of: {allowed(spec)}"
 
 
-KIND = Kind("enum", _model, _json, dirty="???", text=True)
+KIND = Kind("enum", _model, _json, dirty="???", text=True, choices=True)
