@@ -30,7 +30,7 @@ from hukoucalc.errors import ApplicantError, InputFileError
 from hukoucalc.kinds import kind
 from hukoucalc.kinds.date import iso_date
 from hukoucalc.kinds.integer import INT_DIGITS
-from hukoucalc.kinds.jsonvalue import json_value
+from hukoucalc.kinds.jsonvalue import REQUIRED, json_value
 from hukoucalc.roles import SEX_CODES, Roles, roles
 from hukoucalc.scheme.model import AgeMeasure, FieldSpec, Scheme
 from hukoucalc.textfile import read_text
@@ -190,7 +190,7 @@ def _describe(exc: ValidationError, scheme: Scheme) -> str:
             continue
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "missing":
-            message = "required field is missing"
+            message = REQUIRED
         elif err["type"] == "literal_error" and spec is not None and spec.values:
             allowed = ", ".join(f"{code} ({label})" for code, label in spec.values.items())
             message = f"{err['input']!r} is not one of: {allowed}"

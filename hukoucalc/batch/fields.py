@@ -21,6 +21,7 @@ from hukoucalc.idnumber import CHECK, WEIGHTS
 from hukoucalc.kinds import kind
 from hukoucalc.kinds.decimals import decimal_pattern, decimal_reason
 from hukoucalc.kinds.integer import INT_DIGITS, TOO_LONG
+from hukoucalc.kinds.jsonvalue import REQUIRED
 from hukoucalc.periods import EARLY_DATE, FIRST_YEAR, parse_periods
 from hukoucalc.roles import FEMALE, MALE, SEX_CODES, roles
 from hukoucalc.scheme.model import FieldSpec, Scheme
@@ -406,7 +407,7 @@ def _fast(
             exact = EXACT[spec.type](name, spec, cell, width)
             checks = exact.error
             if spec.required:
-                checks = _fail(cell.is_null(), "required field is missing") + checks
+                checks = _fail(cell.is_null(), REQUIRED) + checks
             one = Fast(exact.typed, ~_any_bad(checks), exact.stages)
         typed += one.typed
         parsed.append(one)
@@ -460,7 +461,7 @@ def _exact(raw: pl.DataFrame, scheme: Scheme, widths: dict[str, int]) -> Typed:
         cell = pl.col(f"~{name}")  # the stripped text, computed once (stage 0)
         one = EXACT[spec.type](name, spec, cell, widths.get(name, 0))
         if spec.required:
-            one.error = _fail(cell.is_null(), "required field is missing") + one.error
+            one.error = _fail(cell.is_null(), REQUIRED) + one.error
         one.stages = [[_cell(name).alias(f"~{name}")], *one.stages]
         parsed[name] = one
         typed_exprs += one.typed

@@ -21,11 +21,15 @@ __all__ = ["Digits", "cell_text", "json_cell", "json_value"]
 
 
 JSON_TYPES = (str, int, bool, Decimal, list, dict)
+REQUIRED = "required field is missing"  # as a batch says of an empty cell
 
 
 def json_value(spec: FieldSpec, value: object) -> object:
     """The value as given when its JSON type fits the field; ValueError (the reason) otherwise.
-    Python values that JSON does not make (a date, a tuple) are left to the model."""
+    Python values that JSON does not make (a date, a tuple) are left to the model; null is no
+    value (as an empty cell), which a required field must have."""
+    if value is None and spec.required:
+        raise ValueError(REQUIRED)
     if value is None or not isinstance(value, JSON_TYPES):
         return value
     reason = kind(spec).json(spec, value)
