@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from hukoucalc.applicant import validate_applicant
 from hukoucalc.batch.synth import synthesise
 from hukoucalc.errors import ExitCode, SchemeError
+from hukoucalc.planning import make_plan
 from hukoucalc.roles import Roles, roles
 from hukoucalc.scheme.checks import problems
 from hukoucalc.scheme.dump import dump_scheme
@@ -166,3 +167,21 @@ def test_a_declared_role_fits_its_field_and_is_declared_once(
         ]
     with pytest.raises(SchemeError, match=re.escape(f"fields.{field}.role: {message}")):
         scheme_from_data(data, origin="x")
+
+
+def test_a_plan_never_suggests_another_sex_or_birth_date_whatever_their_names(
+    pair: tuple[Path, Path, dict[str, str]],
+) -> None:
+    original, other, new = pair
+    example = json.loads((ROOT / "examples" / "applicant.json").read_text("utf-8"))
+    record = {k: v for k, v in example.items() if k not in ("scheme", "comment", "id_number")}
+    record |= {"sex": "female", "birth_date": "1966-01-01"}  # 52: past a woman's age limit (50)
+    suggested = []
+    for scheme, data in ((original, record), (other, {new[k]: v for k, v in record.items()})):
+        loaded = load_scheme(str(scheme))
+        applicant = validate_applicant(loaded.scheme, data, where="x")
+        plan = make_plan(loaded, applicant, applicant="x")
+        suggested.append([(s.field, s.after, s.gain) for s in plan.suggestions])
+    assert suggested[0], "a plan with no suggestion tests nothing"
+    assert [(new[f], after, gain) for f, after, gain in suggested[0]] == suggested[1]
+    assert not {f for f, _, _ in suggested[1]} & {new["sex"], new["birth_date"]}
