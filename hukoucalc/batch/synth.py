@@ -1,13 +1,14 @@
 """Synthetic applicant pools for any scheme: every declared field exercised, plausible values.
 
-Field names of the shared vocabulary (``birth_date``, ``sex``, ``id_number``, ``education``,
-``social_insurance``, ``own_home``, ``rental``, ...) get realistic shapes: ages 25-55, insurance
-0-25 years with occasional gaps, housing inside the insurance years, the education mix of the
-2018 Beijing list. Any other field gets a generic value of its type, read from what the scheme
-does with it (``field_uses.py``): a bool a gate requires false is a rare record, a field only bonus
-lines read is for a few. ``dirty`` adds a few bad
-rows and duplicate ID numbers, each kind once at least, so the error path is exercised too.
-Same seed, same file.
+The fields playing a role (:mod:`hukoucalc.roles`: the ID number, the birth date and the sex,
+which agree) and those of the shared vocabulary (``education``, ``social_insurance``,
+``own_home``, ``rental``, ...) get realistic shapes: ages 25-55, insurance 0-25 years with
+occasional gaps, housing inside the insurance years, the education mix of the 2018 Beijing list.
+Any other field gets a generic value of its type, read from what the scheme does with it
+(``field_uses.py``): a bool a gate requires false is a rare record, a field only bonus lines read
+is for a few. ``dirty`` adds a few bad rows (a broken cell of each kind, :mod:`hukoucalc.kinds`)
+and duplicate ID numbers, each once at least, so the error path is exercised too. Same seed,
+same file.
 """
 
 from __future__ import annotations
