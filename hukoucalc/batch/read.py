@@ -25,6 +25,7 @@ import polars as pl
 
 from hukoucalc.batch.fields import ROW
 from hukoucalc.errors import InputFileError
+from hukoucalc.kinds import kind
 from hukoucalc.kinds.jsonvalue import Digits, cell_text, json_cell
 from hukoucalc.scheme.model import Scheme
 from hukoucalc.textfile import NOT_TEXT, check_readable, is_text, read_text, shown
@@ -260,6 +261,7 @@ def _read_jsonl(path: Path, scheme: Scheme) -> tuple[pl.DataFrame, pl.DataFrame]
     numbers: list[int] = []
     errors: list[dict[str, object]] = []
     lines = read_text(path, encoding="utf-8-sig").splitlines()
+    strings = {n for n, spec in scheme.fields.items() if kind(spec).json(spec, "") is None}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -272,7 +274,7 @@ def _read_jsonl(path: Path, scheme: Scheme) -> tuple[pl.DataFrame, pl.DataFrame]
                 object_pairs_hook=partial(_object, twice),
             )
             if isinstance(record, dict):
-                cells = _cells(record, scheme, number, errors)
+                cells = _cells(record, scheme, strings, number, errors)
         except json.JSONDecodeError as exc:
             raise InputFileError(
                 f"not valid JSON Lines: line {number}: {exc.msg}", where=str(path)
@@ -326,12 +328,20 @@ def _object(twice: dict[str, list[object]], pairs: list[tuple[str, object]]) -> 
 
 
 def _cells(
-    record: dict[str, object], scheme: Scheme, row: int, errors: list[dict[str, object]]
+    record: dict[str, object],
+    scheme: Scheme,
+    strings: set[str],
+    row: int,
+    errors: list[dict[str, object]],
 ) -> dict[str, str | None]:
     """A JSON line's values as cell text; a value whose JSON type does not fit its field is a
-    bad cell (shown as given), with the reason an applicant file gets."""
+    bad cell (shown as given), with the reason an applicant file gets. ``strings``: the fields
+    that take a JSON string (the common case, not judged again)."""
     cells: dict[str, str | None] = {}
     for key, value in record.items():
+        if type(value) is str and key in strings:
+            cells[key] = value
+            continue
         spec = scheme.fields.get(_trimmed(key))
         try:
             cells[key] = json_cell(spec, value) if spec is not None else cell_text(value)
