@@ -7,7 +7,7 @@ A scheme may call its fields anything. A role is found, in this order:
 2. the field of the shared vocabulary (``id_number``, ``name``, ``birth_date``, ``sex``) when it
    has the role's type;
 3. by what the scheme says of its fields: the (first) ``id_number`` field, the one ``text`` field,
-   the one field age measures are computed from, the one enum of codes ``male``/``female``.
+   the one field age measures are computed from, the one enum with codes ``male`` and ``female``.
 
 The registration place is the field the selection names (``selection.registration``).
 """
@@ -56,8 +56,8 @@ class Roles:
 
 
 def is_sex(spec: FieldSpec) -> bool:
-    """Whether a field can be the sex role: an enum of exactly the codes male and female."""
-    return spec.type == "enum" and set(spec.values or {}) == set(SEX_CODES)
+    """Whether a field can be the sex role: an enum with the codes male and female."""
+    return spec.type == "enum" and set(SEX_CODES) <= set(spec.values or {})
 
 
 def fits(role: FieldRole, spec: FieldSpec) -> bool:

@@ -152,7 +152,7 @@ def test_a_declared_role_names_the_field_that_plays_it() -> None:
     ("field", "role", "message"),
     [
         ("name", "id_number", "role 'id_number' needs an id_number field"),
-        ("education", "sex", "role 'sex' needs an enum of codes male and female"),
+        ("education", "sex", "role 'sex' needs an enum with codes male and female"),
         ("name", "name", "role 'name' is already 'nickname''s"),
     ],
 )

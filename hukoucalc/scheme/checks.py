@@ -118,7 +118,7 @@ class _Checker:
             declared.setdefault(spec.role, []).append(name)
             if not fits(spec.role, spec):
                 kind = ROLE_TYPES[spec.role]
-                want = f"an {kind} of codes {' and '.join(SEX_CODES)}" if kind == "enum" else ""
+                want = f"an {kind} with codes {' and '.join(SEX_CODES)}" if kind == "enum" else ""
                 want = want or f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} field"
                 yield f"fields.{name}.role", f"role '{spec.role}' needs {want}"
         for role, names in declared.items():
