@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from hukoucalc.periods import FIRST_YEAR
+from hukoucalc.roles import FEMALE, MALE
 
 _SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
@@ -44,5 +45,5 @@ def validate(number: str, *, today: date) -> str:
 
 
 def sex(number: str) -> str:
-    """'male' or 'female', from the parity of position 17."""
-    return "male" if int(number[16]) % 2 else "female"
+    """The sex role's code (``male`` or ``female``), from the parity of position 17."""
+    return MALE if int(number[16]) % 2 else FEMALE

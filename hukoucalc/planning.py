@@ -28,6 +28,8 @@ from hukoucalc.engine.compile import Compiled, compile_scheme
 from hukoucalc.engine.scalar import evaluate_one
 from hukoucalc.engine.units import format_decimal, to_decimal
 from hukoucalc.errors import UsageError, option
+from hukoucalc.kinds import kind as kind_of
+from hukoucalc.roles import roles
 from hukoucalc.scheme.load import LoadedScheme
 from hukoucalc.scheme.model import Scheme
 from hukoucalc.scorecard import SchemeRef, published_target
@@ -35,7 +37,6 @@ from hukoucalc.scorecard import SchemeRef, published_target
 SCHEMA_VERSION = 1
 DEFAULT_YEARS = 20  # how far the projection runs when no ``until`` is given
 MAX_YEARS = 100
-PERSONAL = ("birth_date", "sex")  # facts of the person (the ID number fixes them), never suggested
 
 
 class PlanTarget(BaseModel):
@@ -129,7 +130,7 @@ def continue_as_now(scheme: Scheme, record: dict[str, Any], now: int, last: int)
     """The record with every period open at month ``now`` running on to month ``last``."""
     out = dict(record)
     for name, spec in scheme.fields.items():
-        if spec.type == "periods" and record.get(name):
+        if kind_of(spec).spans and record.get(name):
             out[name] = tuple(
                 (start, max(end, last)) if start <= now <= end else (start, end)
                 for start, end in periods.merge(record[name])
@@ -322,21 +323,22 @@ def _candidates(
     """Single changes the scheme's own fields allow: another value of an enum field, a bool
     field turned on, a period field not running now started from next month."""
     start = periods.format_month(now + 1)
+    personal = roles(scheme).personal  # facts of the person (the ID number fixes them)
     for name, spec in scheme.fields.items():
-        if name in PERSONAL:
+        if name in personal:
             continue
         current = record.get(name)
-        if spec.type == "enum":
+        if kind_of(spec).choices:
             values = spec.values or {}
             was = values.get(current, "—") if isinstance(current, str) else "—"
             for code, label in values.items():
                 if code != current:
                     change = f"{spec.label}: {was} → {label}"
                     yield name, "enum", current, code, change, record | {name: code}
-        elif spec.type == "bool" and not current:
+        elif kind_of(spec).yes_no and not current:
             change = f"{spec.label}: no → yes"
             yield name, "bool", bool(current), True, change, record | {name: True}
-        elif spec.type == "periods":
+        elif kind_of(spec).spans:
             spans = periods.merge(current or ())
             if any(a <= now <= b for a, b in spans):
                 continue

@@ -25,13 +25,15 @@ from hukoucalc.batch.write import neutralise
 from hukoucalc.engine.compile import compile_scheme
 from hukoucalc.engine.units import format_decimal, to_decimal
 from hukoucalc.errors import ApplicantError, option
+from hukoucalc.kinds import kind
+from hukoucalc.roles import Roles, roles
 from hukoucalc.scheme.load import LoadedScheme
 from hukoucalc.scheme.model import FieldSpec
 
 Progress = Callable[[str], None]
 CONTENT = "__content"
 PLACE = "__place"
-TEXT = ("id_number", "name", "reason", "registration")  # neutralised in CSV (spreadsheets)
+WORDS = ("reason", "registration")  # the list's own text columns: neutralised in CSV too
 
 
 class Bin(BaseModel):
@@ -69,6 +71,7 @@ class RankResult:
     ranked: pl.DataFrame  # the publishable list: text, exact decimals, rank, booleans
     errors: pl.DataFrame  # row, column, value, reason
     spreadsheet: bool = False  # text cells of ``ranked`` already neutralised (CSV only)
+    text: tuple[str, ...] = WORDS  # the columns neutralised in CSV (spreadsheets)
 
 
 def rank_file(
@@ -87,23 +90,25 @@ def rank_file(
     written as CSV). ``today`` decides validity (a birth date after it is refused)."""
     step = progress or (lambda _: None)
     scheme = loaded.scheme
+    role = roles(scheme)
     compiled = compile_scheme(scheme, origin=loaded.origin)
     step("reading")
     raw = read_batch(path, scheme, encoding=encoding)
     step("validating")
     typed = type_batch(raw.frame, scheme, today=today)
     typed.errors = raw.with_cell_errors(typed.errors)
-    typed, errors, invalid = keep_valid(typed, scheme.fields, path, strict=strict)
+    typed, errors, invalid = keep_valid(typed, role.id_number, path, strict=strict)
     valid = typed.frame
-    text = [n for n, spec in scheme.fields.items() if spec.type in ("id_number", "text", "enum")]
-    cells = valid.select(ROW, *text).with_columns(_content(raw.frame, valid, scheme.fields))
+    text = [n for n, spec in scheme.fields.items() if kind(spec).text]
+    content = _content(raw.frame, valid, scheme.fields, role.id_number)
+    cells = valid.select(ROW, *text).with_columns(content)
     rows, raw.frame = raw.frame.height, raw.frame.clear()  # the text cells are not needed again
     step("scoring")
     scored = score_batch(typed, compiled)
     step("ranking")
     chosen = select(scored.frame, scheme.selection, compiled.unit, quota=quota)
     ranked = _publishable(
-        chosen.frame, cells, loaded, compiled.unit, compiled.places, spreadsheet=spreadsheet
+        chosen.frame, cells, loaded, role, compiled.unit, compiled.places, spreadsheet=spreadsheet
     )
     frame = chosen.frame
     eligible = int(frame["eligible"].sum())
@@ -126,16 +131,22 @@ def rank_file(
         ties_at_cutoff=chosen.ties_at_cutoff,
         histogram=histogram(frame, compiled.unit, chosen.cutoff_units),
     )
-    return RankResult(summary=summary, ranked=ranked, errors=errors, spreadsheet=spreadsheet)
+    return RankResult(
+        summary=summary,
+        ranked=ranked,
+        errors=errors,
+        spreadsheet=spreadsheet,
+        text=(*role.published, *WORDS),
+    )
 
 
 def keep_valid(
-    typed: Typed, fields: dict[str, FieldSpec], path: Path, *, strict: bool
+    typed: Typed, id_number: str | None, path: Path, *, strict: bool
 ) -> tuple[Typed, pl.DataFrame, int]:
     """The valid rows of a typed batch, every error as published (row, column, value, reason;
-    duplicate ID numbers included, by row and column) and how many rows are bad; with
-    ``strict``, the first error stops the run."""
-    errors = _with_duplicates(typed.errors, typed.frame, fields).sort(ROW, "column")
+    duplicate ID numbers of the ``id_number`` field included, by row and column) and how many
+    rows are bad; with ``strict``, the first error stops the run."""
+    errors = _with_duplicates(typed.errors, typed.frame, id_number).sort(ROW, "column")
     if strict and errors.height:
         first = errors.row(0, named=True)
         raise ApplicantError(
@@ -153,14 +164,10 @@ def _points(units: int | None, unit: int) -> str | None:
     return None if units is None else format_decimal(to_decimal(units, unit))
 
 
-def _with_duplicates(
-    errors: pl.DataFrame, typed: pl.DataFrame, fields: dict[str, FieldSpec]
-) -> pl.DataFrame:
+def _with_duplicates(errors: pl.DataFrame, typed: pl.DataFrame, name: str | None) -> pl.DataFrame:
     """Every row whose ID number another row also carries is reported (the office decides)."""
-    ids = [n for n, spec in fields.items() if spec.type == "id_number"]
-    if not ids:
+    if name is None:
         return errors
-    name = ids[0]
     bad_id = errors.filter(pl.col("column") == name).select(ROW)
     good = typed.select(ROW, name).filter(pl.col(name).is_not_null())
     if bad_id.height:
@@ -189,12 +196,16 @@ def _with_duplicates(
     return pl.concat([errors, dup.cast(errors.schema)])
 
 
-def _content(raw: pl.DataFrame, valid: pl.DataFrame, fields: dict[str, FieldSpec]) -> pl.Expr:
+def _content(
+    raw: pl.DataFrame, valid: pl.DataFrame, fields: dict[str, FieldSpec], id_number: str | None
+) -> pl.Expr:
     """A content key for the last ties (identical rows are interchangeable): a fixed-seed hash of
     every cell, so the order never depends on the input's row order. Valid ID numbers are
     unique, so only rows without one need it."""
-    ids = [n for n, spec in fields.items() if spec.type == "id_number"]
-    rows = valid.select(ROW) if not ids else valid.filter(pl.col(ids[0]).is_null()).select(ROW)
+    if id_number is None:
+        rows = valid.select(ROW)
+    else:
+        rows = valid.filter(pl.col(id_number).is_null()).select(ROW)
     if rows.height == 0:
         return pl.lit(None, dtype=pl.UInt64).alias(CONTENT)
     hashes = raw.join(rows, on=ROW, how="semi").select(
@@ -211,6 +222,7 @@ def _publishable(
     frame: pl.DataFrame,
     cells: pl.DataFrame,
     loaded: LoadedScheme,
+    role: Roles,
     unit: int,
     places: int,
     *,
@@ -242,7 +254,7 @@ def _publishable(
     # rank (null when not ranked), eligible and admitted keep their types: CSV writes them as
     # "", "true", "false"; JSON Lines as numbers, null and booleans
     columns: list[pl.Expr] = [pl.col(RANK).alias("rank")]
-    columns += [pl.col(n).fill_null("") for n in ("id_number", "name") if n in scheme.fields]
+    columns += [pl.col(n).fill_null("") for n in role.published]
     columns += [
         decimal_column(pl.col(f"ind:{i.id}"), unit, places).alias(i.id) for i in scheme.indicators
     ]
@@ -255,7 +267,7 @@ def _publishable(
         pl.col(ADMITTED).alias("admitted"),
         reason.alias("reason"),
     ]
-    registration = scheme.selection.registration
+    registration = role.registration
     if registration is not None:
         labels = scheme.fields[registration].values or {}
         columns.append(
@@ -265,22 +277,22 @@ def _publishable(
             .alias("registration")
         )
     order: list[pl.Expr] = [pl.col(RANK), pl.col("total")]
-    if "id_number" in scheme.fields and frame["id_number"].null_count() == 0:
+    if role.id_number is not None and frame[role.id_number].null_count() == 0:
         # unique valid ID numbers: ordered as their first 17 digits are (the 18th follows)
-        order.append(pl.col("id_number").str.slice(0, 17).cast(pl.Int64))
+        order.append(pl.col(role.id_number).str.slice(0, 17).cast(pl.Int64))
     else:
-        order += [pl.col(n) for n in ("id_number", "name") if n in scheme.fields]
+        order += [pl.col(n) for n in role.published]
         order.append(pl.col(CONTENT))
     descending = [False, True] + [False] * (len(order) - 2)
     used = {name for column in columns for name in column.meta.root_names()}
     ordered = frame.select(c for c in frame.columns if c in used)
     place = _order(frame, order, descending).arg_sort()  # each row's place in the list
     if spreadsheet:
-        ordered = ordered.with_columns(neutralise(c for c in TEXT[:2] if c in ordered.columns))
+        ordered = ordered.with_columns(neutralise(role.published))
     # sorting by a unique key moves the columns 3-5x faster than gathering them by position
     listed = ordered.with_columns(place.alias(PLACE)).sort(PLACE).select(columns)
     if spreadsheet:
-        listed = listed.with_columns(neutralise(c for c in TEXT[2:] if c in listed.columns))
+        listed = listed.with_columns(neutralise(c for c in WORDS if c in listed.columns))
     return listed
 
 

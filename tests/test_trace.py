@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from typer.testing import CliRunner
 
-from hukoucalc.batch.roles import field_roles
+from hukoucalc.batch.field_uses import field_uses
 from hukoucalc.engine.compile import compile_scheme
 from hukoucalc.engine.reads import fields_read, trace_scheme
 from hukoucalc.scheme.load import LoadedScheme, load_scheme, scheme_from_data
@@ -179,6 +179,6 @@ def test_beijing_floor_by_education_is_an_input(runner: CliRunner) -> None:
 
 def test_a_field_only_a_bonus_condition_reads_is_an_extra() -> None:
     """shanghai-2015 reads base_08x only in the 'when' of a bonus flag: the old guess missed it."""
-    roles = field_roles([load_scheme("shanghai-2015").scheme])
-    assert "base_08x" in roles.extras
-    assert "social_insurance" not in roles.extras
+    uses = field_uses([load_scheme("shanghai-2015").scheme])
+    assert "base_08x" in uses.extras
+    assert "social_insurance" not in uses.extras

@@ -241,3 +241,95 @@ def test_a_value_taken_by_score_is_taken_alike_by_rank(
     assert json.loads(ranked.stdout)["invalid"] == 0, ranked.stderr
     (row,) = read_rows(out)
     assert Decimal(row["total"]) == Decimal(json.loads(scored.stdout)["total"])
+
+
+JSON_CASES = [  # scheme, field, a JSON value of a type the field does not take, the reason
+    pytest.param("beijing-2018", "residence_permit", 1, "Input should be a valid boolean, got 1"),
+    pytest.param("beijing-2018", "name", 12345, "Input should be a valid string, got 12345"),
+    pytest.param("beijing-2018", "name", True, "Input should be a valid string, got True"),
+    pytest.param("beijing-2018", "name", ["a"], "Input should be a valid string, got ['a']"),
+    pytest.param(
+        "beijing-2018",
+        "id_number",
+        110105198501010030,
+        "Input should be a valid string, got 110105198501010030",
+    ),
+    pytest.param("beijing-2018", "sex", 1, "1 is not one of: male (男), female (女)"),
+    pytest.param("beijing-2018", "birth_date", 19850101, "19850101 is not a date (YYYY-MM-DD)"),
+    pytest.param(
+        "beijing-2018",
+        "innovation_national_award",
+        "1",
+        "Input should be a valid integer, got '1'",
+    ),
+    pytest.param(
+        "beijing-2018",
+        "innovation_national_award",
+        True,
+        "Input should be a valid integer, got True",
+    ),
+    pytest.param(
+        "beijing-2018",
+        "innovation_national_award",
+        Decimal("1.0"),
+        "Input should be a valid integer, got 1.0",
+    ),
+    pytest.param(
+        "beijing-2018",
+        "social_insurance",
+        5,
+        "5 is not a list of periods ('YYYY-MM..YYYY-MM;...')",
+    ),
+    pytest.param(
+        "beijing-2018",
+        "social_insurance",
+        [5],
+        "5 is not a period: use 'YYYY-MM..YYYY-MM' or {'from', 'to'}",
+    ),
+    pytest.param("beijing-2018", "tax_violations", 5, "Input should be a valid tuple, got 5"),
+    pytest.param("beijing-2018", "tax_violations", [5], "5 is not a date (YYYY-MM-DD)"),
+    pytest.param(
+        "guangzhou-2015",
+        "iit_3y",
+        True,
+        "Decimal input should be an integer, float, string or Decimal object, got True",
+    ),
+    pytest.param("beijing-2018", "residence_permit", None, "required field is missing"),
+    pytest.param("beijing-2018", "sex", None, "required field is missing"),
+]
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str).replace('"1.0"', "1.0")
+
+
+@pytest.mark.parametrize(("scheme", "name", "value", "reason"), JSON_CASES)
+def test_a_json_value_of_the_wrong_type_is_refused_alike_by_score_and_rank(
+    runner: CliRunner, tmp_path: Path, scheme: str, name: str, value: Any, reason: str
+) -> None:
+    """The JSON type is judged once (hukoucalc.kinds.jsonvalue): a JSON file and a JSON Lines
+    batch refuse it with one reason (a JSON Lines batch used to take 1 as "1")."""
+    applicant = {**BASE[scheme], name: value}
+    line = _json(applicant)
+    one, batch = tmp_path / "applicant.json", tmp_path / "pool.jsonl"
+    one.write_text(line, encoding="utf-8")
+    batch.write_text(line + "\n", encoding="utf-8")
+    scored = run(runner, "score", one, "-s", scheme)
+    assert_error(scored, ExitCode.APPLICANT, f"field '{name}'", f"): {reason}")
+    out, bad = tmp_path / "ranked.csv", tmp_path / "bad.csv"
+    ranked = run(runner, "rank", batch, "-s", scheme, "-o", out, "--errors", bad, "--json")
+    assert ranked.exit_code == ExitCode.OK, (ranked.stdout, ranked.stderr)
+    assert [(e["row"], e["column"], e["reason"]) for e in read_rows(bad)] == [("1", name, reason)]
+    assert read_rows(out) == []
+
+
+@pytest.mark.parametrize(("scheme", "name", "value", "reason"), CASES)
+def test_a_bad_value_is_refused_alike_in_a_json_lines_batch(
+    runner: CliRunner, tmp_path: Path, scheme: str, name: str, value: Any, reason: str
+) -> None:
+    """Each value case of a JSON file and a CSV cell, as a JSON Lines batch gives it."""
+    batch, bad = tmp_path / "pool.jsonl", tmp_path / "bad.csv"
+    batch.write_text(json.dumps({**BASE[scheme], name: value}) + "\n", encoding="utf-8")
+    ranked = run(runner, "rank", batch, "-s", scheme, "--errors", bad, "--json")
+    assert ranked.exit_code == ExitCode.OK, (ranked.stdout, ranked.stderr)
+    assert [(e["row"], e["column"], e["reason"]) for e in read_rows(bad)] == [("1", name, reason)]

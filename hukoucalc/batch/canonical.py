@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from hukoucalc.applicant import INT_DIGITS
 from hukoucalc.batch.columns import EMPTY_END, EMPTY_START, end_col, start_col
 from hukoucalc.batch.layout import Layout
 from hukoucalc.idnumber import WEIGHTS
+from hukoucalc.kinds.integer import INT_DIGITS
 from hukoucalc.periods import FIRST_YEAR
 from hukoucalc.scheme.model import FieldSpec
 from hukoucalc.words import FALSE, TRUE

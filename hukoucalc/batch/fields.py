@@ -8,24 +8,23 @@ left out of the ranking, while the other rows go on.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 
 from hukoucalc import idnumber
-from hukoucalc.applicant import (
-    FUTURE_BIRTH,
-    INT_DIGITS,
-    TOO_LONG,
-    decimal_pattern,
-    decimal_reason,
-)
+from hukoucalc.applicant import FUTURE_BIRTH
 from hukoucalc.batch.canonical import DATE_FORMAT, FAST, ID_FORMAT, TODAY, Fast
 from hukoucalc.batch.columns import EMPTY_END, EMPTY_START, end_col, start_col
 from hukoucalc.idnumber import CHECK, WEIGHTS
+from hukoucalc.kinds import kind
+from hukoucalc.kinds.decimals import decimal_pattern, decimal_reason
+from hukoucalc.kinds.integer import INT_DIGITS, TOO_LONG
+from hukoucalc.kinds.jsonvalue import REQUIRED
 from hukoucalc.periods import EARLY_DATE, FIRST_YEAR, parse_periods
+from hukoucalc.roles import FEMALE, MALE, SEX_CODES, roles
 from hukoucalc.scheme.model import FieldSpec, Scheme
 from hukoucalc.words import FALSE, TRUE, YES_NO
 
@@ -94,12 +93,12 @@ def _reason(checks: Checks) -> pl.Expr:
     return out
 
 
-def _text(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], Checks]:
+def _text(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Parsed:
     value = cell if spec.default is None else cell.fill_null(pl.lit(str(spec.default)))
-    return [value.alias(name)], []
+    return Parsed([value.alias(name)], [])
 
 
-def _id_number(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
+def _id_number(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Parsed:
     tmp = f"~{name}"
     text = pl.col(f"{tmp}text")
     stage1 = [cell.str.to_uppercase().alias(f"{tmp}text")]
@@ -129,7 +128,7 @@ def _id_number(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
     return Parsed([text.alias(name), born], error, [stage1, stage2, stage3])
 
 
-def _date(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
+def _date(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Parsed:
     value, shaped = pl.col(name), cell.str.contains(DATE_FORMAT)
     error = _first_error(
         _fail(shaped & _early(cell), pl.format(f"'{{}}' {EARLY_DATE}", cell)),
@@ -146,7 +145,7 @@ def _early(text: pl.Expr) -> pl.Expr:
     return text.str.slice(0, 4).cast(pl.Int32, strict=False) < FIRST_YEAR
 
 
-def _bool(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
+def _bool(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Parsed:
     low = pl.col(f"~{name}low")
     default = bool(spec.default) if spec.default is not None else False
     value = (
@@ -163,7 +162,7 @@ def _bool(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
     return Parsed([value.alias(name)], error, [[cell.str.to_lowercase().alias(f"~{name}low")]])
 
 
-def _int(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
+def _int(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Parsed:
     ok = pl.col(f"~{name}ok")
     value = pl.when(ok).then(cell.cast(pl.Int64, strict=False)).otherwise(None)
     if spec.default is not None:
@@ -178,7 +177,7 @@ def _int(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
     return Parsed([pl.col(name)], _first_error(*errors), stages)
 
 
-def _decimal(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], Checks]:
+def _decimal(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Parsed:
     places = spec.places or 0
     ok = cell.str.contains(f"^{decimal_pattern(places)}$")
     negative = cell.str.starts_with("-")
@@ -202,7 +201,7 @@ def _decimal(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], 
         )
     ]
     errors += _range(value, spec, 10**places)
-    return [value.alias(name)], _first_error(*errors)
+    return Parsed([value.alias(name)], _first_error(*errors))
 
 
 def _range(value: pl.Expr, spec: FieldSpec, scale: int) -> list[Checks]:
@@ -214,7 +213,7 @@ def _range(value: pl.Expr, spec: FieldSpec, scale: int) -> list[Checks]:
     return out
 
 
-def _enum(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
+def _enum(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Parsed:
     values = spec.values or {}
     by_label = {label: code for code, label in values.items()}
     code = (
@@ -232,7 +231,7 @@ def _enum(name: str, spec: FieldSpec, cell: pl.Expr) -> Parsed:
     return Parsed([pl.col(name)], error, [[code.alias(name)]])
 
 
-def _events(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], Checks]:
+def _events(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Parsed:
     parts = (
         cell.fill_null("")
         .str.replace_all(r"\s", "")
@@ -251,10 +250,10 @@ def _events(name: str, spec: FieldSpec, cell: pl.Expr) -> tuple[list[pl.Expr], C
         _fail(early.is_not_null(), pl.format(f"'{{}}' {EARLY_DATE}", early)),
         _fail(bad, pl.format("{} is not a list of dates (YYYY-MM-DD;YYYY-MM-DD)", cell)),
     )
-    return [dates.alias(name)], error
+    return Parsed([dates.alias(name)], error)
 
 
-def _periods(name: str, cell: pl.Expr, width: int) -> Parsed:
+def _periods(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Parsed:
     """K = ``width`` (start, end) month-ordinal pairs, padded with the empty interval, plus a
     ``<name>#clean`` flag: false where the periods overlap or are out of order (merged later).
     Intermediate columns (``~<name>...``) are computed once, stage by stage."""
@@ -342,8 +341,18 @@ def _month_ok(yyyymm: pl.Expr) -> pl.Expr:
     return ((number >= 1) & (number <= 12)).fill_null(False)
 
 
-_PARSERS = {"text": _text, "decimal": _decimal, "events": _events}
-_STAGED = {"id_number": _id_number, "date": _date, "bool": _bool, "int": _int, "enum": _enum}
+Exact = Callable[[str, FieldSpec, pl.Expr, int], Parsed]
+EXACT: dict[str, Exact] = {  # each field kind's exact parser (its fast one: canonical.FAST)
+    "text": _text,
+    "id_number": _id_number,
+    "date": _date,
+    "bool": _bool,
+    "int": _int,
+    "decimal": _decimal,
+    "enum": _enum,
+    "periods": _periods,
+    "events": _events,
+}
 
 
 def _merge_rows(frame: pl.DataFrame, name: str, width: int) -> pl.DataFrame:
@@ -374,7 +383,7 @@ def type_batch(raw: pl.DataFrame, scheme: Scheme, *, today: dt.date) -> Typed:
     Canonical cells are typed fast (:mod:`.canonical`); the rows with any other cell are typed
     again, and their errors explained, by the exact parsers below. Fast rows come first: nothing
     downstream depends on the row order."""
-    periods = [n for n, spec in scheme.fields.items() if spec.type == "periods"]
+    periods = [n for n, spec in scheme.fields.items() if kind(spec).spans]
     fast, ok = _fast(raw, scheme, _canonical_widths(raw, periods), today)
     slow_raw = raw.filter(~ok)
     widths = _widths(slow_raw, periods)
@@ -394,14 +403,16 @@ def _fast(
     typed: list[pl.Expr] = [pl.col(ROW)]
     parsed: list[Fast] = []
     for name, spec in scheme.fields.items():
+        width = widths.get(name, 0)
         if spec.type in FAST:
-            one = FAST[spec.type](name, spec, pl.col(name), widths.get(name, 0))
-        else:
+            one = FAST[spec.type](name, spec, pl.col(name), width)
+        else:  # no fast parser: the exact one, on every row
             cell = _cell(name)
-            values, checks = _PARSERS[spec.type](name, spec, cell)
+            exact = EXACT[spec.type](name, spec, cell, width)
+            checks = exact.error
             if spec.required:
-                checks = _fail(cell.is_null(), "required field is missing") + checks
-            one = Fast(values, ~_any_bad(checks))
+                checks = _fail(cell.is_null(), REQUIRED) + checks
+            one = Fast(exact.typed, ~_any_bad(checks), exact.stages)
         typed += one.typed
         parsed.append(one)
     ok = pl.all_horizontal(one.ok for one in parsed) if parsed else pl.lit(True)
@@ -448,19 +459,14 @@ def _padded(frame: pl.DataFrame, widths: dict[str, int]) -> pl.DataFrame:
 
 def _exact(raw: pl.DataFrame, scheme: Scheme, widths: dict[str, int], today: dt.date) -> Typed:
     """Typed columns and every cell error, by the exact parsers (the reference for the fast)."""
-    period_fields = [n for n, spec in scheme.fields.items() if spec.type == "periods"]
+    period_fields = [n for n, spec in scheme.fields.items() if kind(spec).spans]
     typed_exprs: list[pl.Expr] = [pl.col(ROW)]
     parsed: dict[str, Parsed] = {}
     for name, spec in scheme.fields.items():
         cell = pl.col(f"~{name}")  # the stripped text, computed once (stage 0)
-        if spec.type == "periods":
-            one = _periods(name, cell, widths[name])
-        elif spec.type in _STAGED:
-            one = _STAGED[spec.type](name, spec, cell)
-        else:
-            one = Parsed(*_PARSERS[spec.type](name, spec, cell))
+        one = EXACT[spec.type](name, spec, cell, widths.get(name, 0))
         if spec.required:
-            one.error = _fail(cell.is_null(), "required field is missing") + one.error
+            one.error = _fail(cell.is_null(), REQUIRED) + one.error
         one.stages = [[_cell(name).alias(f"~{name}")], *one.stages]
         parsed[name] = one
         typed_exprs += one.typed
@@ -545,34 +551,35 @@ def _agreement(
     birth date that an age measure needs must be there. ``id_format``: whether the ID number
     is well formed, when already known."""
     checks: dict[str, Checks] = {}
-    ids = [n for n, s in scheme.fields.items() if s.type == "id_number"]
-    if ids:
-        born = pl.col(f"{ids[0]}#born")
-        if "birth_date" in scheme.fields:
-            given = pl.col("birth_date")
-            checks.setdefault("birth_date", []).extend(
+    role = roles(scheme)
+    number = role.id_number
+    if number is not None:
+        born = pl.col(f"{number}#born")
+        if role.birth_date is not None:
+            given = pl.col(role.birth_date)
+            checks.setdefault(role.birth_date, []).extend(
                 _fail(
                     given.is_not_null() & born.is_not_null() & (given != born),
                     pl.format("disagrees with the ID number ({})", born.cast(pl.String)),
                 )
             )
-        if scheme.fields.get("sex") is not None:
-            odd = pl.col(ids[0]).str.slice(16, 1).cast(pl.Int32, strict=False) % 2 == 1
-            from_id = pl.when(odd).then(pl.lit("male")).otherwise(pl.lit("female"))
-            sex = pl.col("sex")
-            checks.setdefault("sex", []).extend(
+        if role.sex is not None:
+            odd = pl.col(number).str.slice(16, 1).cast(pl.Int32, strict=False) % 2 == 1
+            from_id = pl.when(odd).then(pl.lit(MALE)).otherwise(pl.lit(FEMALE))
+            sex = pl.col(role.sex)
+            checks.setdefault(role.sex, []).extend(
                 _fail(
-                    sex.is_in(["male", "female"])
+                    sex.is_in(list(SEX_CODES))
                     & born.is_not_null()
-                    & (pl.col(ids[0]).str.contains(ID_FORMAT) if id_format is None else id_format)
+                    & (pl.col(number).str.contains(ID_FORMAT) if id_format is None else id_format)
                     & (sex != from_id),
                     pl.format("'{}' disagrees with the ID number", sex),
                 )
             )
     for birth in _birth_fields(scheme):
-        if ids and birth == "birth_date":
+        if number is not None and birth == role.birth_date:
             frame = frame.with_columns(
-                pl.coalesce(pl.col(birth), pl.col(f"{ids[0]}#born")).alias(birth)
+                pl.coalesce(pl.col(birth), pl.col(f"{number}#born")).alias(birth)
             )
         born = pl.col(birth)
         checks.setdefault(birth, []).extend(

@@ -25,6 +25,8 @@ import polars as pl
 
 from hukoucalc.batch.fields import ROW
 from hukoucalc.errors import InputFileError, option
+from hukoucalc.kinds import kind
+from hukoucalc.kinds.jsonvalue import Digits, cell_text, json_cell
 from hukoucalc.scheme.model import Scheme
 from hukoucalc.textfile import NOT_TEXT, check_readable, is_text, read_text, shown
 
@@ -89,7 +91,7 @@ def read_batch(
     hasher.start()
     jsonl = path.suffix.lower() in (".jsonl", ".ndjson")
     if jsonl:
-        (frame, errors), used = _read_jsonl(path), "utf-8"
+        (frame, errors), used = _read_jsonl(path, scheme), "utf-8"
     else:
         frame, errors, used = _read_csv(path, encoding)
     hasher.join()
@@ -250,13 +252,15 @@ def _bad_utf8(data: bytes) -> str:
     return "an invalid byte"
 
 
-def _read_jsonl(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """One JSON object a line; values become the text a CSV cell would hold. Row numbers are
+def _read_jsonl(path: Path, scheme: Scheme) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One JSON object a line; values become the text a CSV cell would hold, once their JSON
+    type is judged as an applicant file's is (:mod:`hukoucalc.kinds.jsonvalue`). Row numbers are
     line numbers; blank lines are skipped. A key given twice in a line is a bad row."""
     rows: list[dict[str, str | None]] = []
     numbers: list[int] = []
     errors: list[dict[str, object]] = []
     lines = read_text(path, encoding="utf-8-sig").splitlines()
+    strings = {n for n, spec in scheme.fields.items() if kind(spec).json(spec, "") is None}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -265,11 +269,11 @@ def _read_jsonl(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
             record = json.loads(
                 line,
                 parse_float=Decimal,
-                parse_int=str,  # the digits as given: a 5,000-digit number is a bad cell
+                parse_int=Digits,  # the digits as given: a 5,000-digit number is a bad cell
                 object_pairs_hook=partial(_object, twice),
             )
             if isinstance(record, dict):
-                cells = {key: _cell_text(value) for key, value in record.items()}
+                cells = _cells(record, scheme, strings, number, errors)
         except json.JSONDecodeError as exc:
             raise InputFileError(
                 f"not valid JSON Lines: line {number}: {exc.msg}", where=str(path)
@@ -286,7 +290,7 @@ def _read_jsonl(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
             {
                 ROW: number,
                 "column": key,
-                "value": " | ".join(_cell_text(v) or "" for v in values),
+                "value": " | ".join(cell_text(v) or "" for v in values),
                 "reason": f"given {len(values)} times in the line: which one is meant?",
             }
             for key, values in twice.items()
@@ -322,21 +326,30 @@ def _object(twice: dict[str, list[object]], pairs: list[tuple[str, object]]) -> 
     return record
 
 
-def _cell_text(value: object) -> str | None:
-    """A JSON value as CSV cell text: lists joined by ';', {from, to} as 'from..to'."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ";".join(t for t in (_cell_text(v) for v in value) if t)
-    if isinstance(value, dict) and set(value) == {"from", "to"}:
-        return f"{value['from']}..{value['to']}"
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, default=str)  # refused later: a bad cell
-    if isinstance(value, Decimal):
-        return f"{value:f}"  # 1e2 as 100, as a JSON file's decimal reads it
-    return str(value)
+def _cells(
+    record: dict[str, object],
+    scheme: Scheme,
+    strings: set[str],
+    row: int,
+    errors: list[dict[str, object]],
+) -> dict[str, str | None]:
+    """A JSON line's values as cell text; a value whose JSON type does not fit its field is a
+    bad cell (shown as given), with the reason an applicant file gets. ``strings``: the fields
+    that take a JSON string (the common case, not judged again)."""
+    cells: dict[str, str | None] = {}
+    for key, value in record.items():
+        if type(value) is str and key in strings:
+            cells[key] = value
+            continue
+        spec = scheme.fields.get(_trimmed(key))
+        try:
+            cells[key] = json_cell(spec, value) if spec is not None else cell_text(value)
+        except ValueError as exc:
+            cells[key] = cell_text(value)
+            errors.append(
+                {ROW: row, "column": _trimmed(key), "value": cells[key], "reason": str(exc)}
+            )
+    return cells
 
 
 def _numbered(frame: pl.DataFrame, path: Path) -> pl.DataFrame:

@@ -1,13 +1,14 @@
 """Synthetic applicant pools for any scheme: every declared field exercised, plausible values.
 
-Field names of the shared vocabulary (``birth_date``, ``sex``, ``id_number``, ``education``,
-``social_insurance``, ``own_home``, ``rental``, ...) get realistic shapes: ages 25-55, insurance
-0-25 years with occasional gaps, housing inside the insurance years, the education mix of the
-2018 Beijing list. Any other field gets a generic value of its type, read from what the scheme
-does with it (``roles.py``): a bool a gate requires false is a rare record, a field only bonus
-lines read is for a few. ``dirty`` adds a few bad
-rows and duplicate ID numbers, each kind once at least, so the error path is exercised too.
-Same seed, same file.
+The fields playing a role (:mod:`hukoucalc.roles`: the ID number, the birth date and the sex,
+which agree) and those of the shared vocabulary (``education``, ``social_insurance``,
+``own_home``, ``rental``, ...) get realistic shapes: ages 25-55, insurance 0-25 years with
+occasional gaps, housing inside the insurance years, the education mix of the 2018 Beijing list.
+Any other field gets a generic value of its type, read from what the scheme does with it
+(``field_uses.py``): a bool a gate requires false is a rare record, a field only bonus lines read
+is for a few. ``dirty`` adds a few bad rows (a broken cell of each kind, :mod:`hukoucalc.kinds`)
+and duplicate ID numbers, each once at least, so the error path is exercised too. Same seed,
+same file.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
-from hukoucalc.batch.roles import field_roles
+from hukoucalc.batch.field_uses import field_uses
 from hukoucalc.idnumber import CHECK, WEIGHTS
+from hukoucalc.kinds import kind
 from hukoucalc.periods import month_of_date
-from hukoucalc.scheme.model import FieldSpec, Scheme
+from hukoucalc.roles import FEMALE, MALE, Roles, resolve
+from hukoucalc.scheme.model import AgeMeasure, FieldSpec, Scheme
 
 Rng = np.random.Generator
 _WEIGHTS = np.array(WEIGHTS)
@@ -30,11 +33,11 @@ _EDUCATION = {"none": 0.08, "college": 0.22, "bachelor": 0.45, "master": 0.2, "d
 
 
 class _Pool:
-    def __init__(self, schemes: list[Scheme], n: int, seed: int) -> None:
-        self.n, self.rng = n, np.random.default_rng(seed)
+    def __init__(self, schemes: list[Scheme], role: Roles, n: int, seed: int) -> None:
+        self.n, self.rng, self.role = n, np.random.default_rng(seed), role
         self.as_of = max(s.dates["as_of"] for s in schemes)  # periods run to the latest round
         self.last = month_of_date(self.as_of)
-        self.roles = field_roles(schemes)
+        self.uses = field_uses(schemes)
         ages = self.rng.integers(25, 56, n)
         days = self.rng.integers(0, 365, n)
         base = np.datetime64(self.as_of.isoformat(), "D")
@@ -54,11 +57,11 @@ class _Pool:
     def bool_chance(self, name: str) -> float:
         """How often a bool field is true when its name says nothing: rarely for a record that
         disqualifies, mostly for what a gate requires, seldom for a bonus, else 12%."""
-        if name in self.roles.records:
+        if name in self.uses.records:
             return 0.01
-        if name in self.roles.holdings:
+        if name in self.uses.holdings:
             return 0.9
-        return 0.03 if name in self.roles.extras else 0.12
+        return 0.03 if name in self.uses.extras else 0.12
 
     @staticmethod
     def month_text(months: np.ndarray) -> pl.Expr:
@@ -128,7 +131,7 @@ class _Pool:
         if name in _RECURRING and spec.type == "events":
             return _recurring(self, name, spec)
         values = _GENERIC[spec.type](self, name, spec)
-        if name in self.roles.extras and spec.type in ("decimal", "periods", "enum"):
+        if name in self.uses.extras and spec.type in ("decimal", "periods", "enum"):
             return pl.Series(np.where(self.chance(0.1), values.to_numpy(), ""))  # a bonus for a few
         return values
 
@@ -167,8 +170,8 @@ def _enum(pool: _Pool, name: str, spec: FieldSpec) -> pl.Series:
     codes = list(spec.values or {})
     if name == "education":
         weights = np.array([_EDUCATION.get(c, 0.05) for c in codes])
-    elif name == "sex":
-        return pl.Series(np.where(pool.male, "male", "female"))
+    elif name == pool.role.sex:
+        return pl.Series(np.where(pool.male, MALE, FEMALE))
     elif name in _MOSTLY_SOME and "none" in codes:  # most applicants work and have a home
         weights = np.array([0.08 if c == "none" else 0.92 / (len(codes) - 1) for c in codes])
     elif "none" in codes:
@@ -220,7 +223,7 @@ def _decimal(pool: _Pool, name: str, spec: FieldSpec) -> pl.Series:
 
 
 def _date(pool: _Pool, name: str, spec: FieldSpec) -> pl.Series:
-    if name == "birth_date":
+    if name == pool.role.birth_date:
         return pl.Series(pool.born.astype("datetime64[D]").astype(str))
     days = pool.rng.integers(0, 3650, pool.n).astype("timedelta64[D]")
     return pl.Series((np.datetime64(pool.as_of.isoformat(), "D") - days).astype(str))
@@ -263,18 +266,6 @@ _GENERIC: dict[str, Callable[[_Pool, str, FieldSpec], pl.Series]] = {
     "id_number": lambda pool, name, spec: _id_numbers(pool),
 }
 
-# one broken cell of each kind, for --dirty
-_DIRT: dict[str, str] = {
-    "date": "1980-02-30",
-    "enum": "???",
-    "bool": "maybe",
-    "int": "1.5",
-    "decimal": "abc",
-    "periods": "2015-13..2016-01",
-    "events": "yesterday",
-    "id_number": "110101199003070012",  # the check character should be 1
-}
-
 
 def synthesise(schemes: list[Scheme], n: int, seed: int, *, dirty: bool = False) -> pl.DataFrame:
     """A pool of ``n`` applicants with the union of the schemes' fields, as text cells."""
@@ -285,19 +276,23 @@ def synthesise(schemes: list[Scheme], n: int, seed: int, *, dirty: bool = False)
             if first.values is not None and spec.values is not None:  # codes all schemes know
                 known = {c: v for c, v in first.values.items() if c in spec.values}
                 fields[name] = first.model_copy(update={"values": known or first.values})
-    ordered: list[str] = [name for name in ("id_number", "name") if name in fields]
-    ordered += [name for name in fields if name not in ordered]
-    pool = _Pool(schemes, n, seed)
+    ages = [m.birth for s in schemes for m in s.measures.values() if isinstance(m, AgeMeasure)]
+    role = resolve(fields, sorted(set(ages)))
+    ordered = [*role.published, *(name for name in fields if name not in role.published)]
+    pool = _Pool(schemes, role, n, seed)
     columns = {name: pool.value(name, fields[name]).alias(name) for name in ordered}
     frame = pl.DataFrame(columns)
     if dirty and n >= 2:
-        frame = _dirty(frame, fields, pool.rng)
+        frame = _dirty(frame, fields, role.id_number, pool.rng)
     return frame
 
 
-def _dirty(frame: pl.DataFrame, fields: dict[str, FieldSpec], rng: Rng) -> pl.DataFrame:
+def _dirty(
+    frame: pl.DataFrame, fields: dict[str, FieldSpec], number: str | None, rng: Rng
+) -> pl.DataFrame:
     n = frame.height
-    kinds = [(name, _DIRT[spec.type]) for name, spec in fields.items() if spec.type in _DIRT]
+    broken = {name: kind(spec).dirty for name, spec in fields.items()}  # one cell of each kind
+    kinds = [(name, cell) for name, cell in broken.items() if cell is not None]
     count = max(len(kinds) + 1, n // 200)
     rows = rng.choice(n, size=min(count, n - 1), replace=False)
     updates: dict[str, dict[int, str]] = {}
@@ -306,15 +301,15 @@ def _dirty(frame: pl.DataFrame, fields: dict[str, FieldSpec], rng: Rng) -> pl.Da
             name, bad = kinds[k % len(kinds)] if kinds else ("", "")
             if name:
                 updates.setdefault(name, {})[row] = bad
-        elif "id_number" in fields:  # a duplicate application
-            updates.setdefault("id_number", {})[row] = frame["id_number"][(row + 1) % n]
+        elif number is not None:  # a duplicate application
+            updates.setdefault(number, {})[row] = frame[number][(row + 1) % n]
     for name, cells in updates.items():
         column = frame[name].to_list()
         for row, value in cells.items():
             column[row] = value
         frame = frame.with_columns(pl.Series(name, column, dtype=pl.String))
-    if "id_number" in fields and n > 2:  # at least one duplicate whatever the draw
-        column = frame["id_number"].to_list()
+    if number is not None and n > 2:  # at least one duplicate whatever the draw
+        column = frame[number].to_list()
         column[n - 1] = column[0]
-        frame = frame.with_columns(pl.Series("id_number", column, dtype=pl.String))
+        frame = frame.with_columns(pl.Series(number, column, dtype=pl.String))
     return frame

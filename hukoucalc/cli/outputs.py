@@ -12,7 +12,7 @@ from hukoucalc.atomic import Writer, check_outputs, text_writer, write_all
 from hukoucalc.batch.write import frame_writer, neutralise
 from hukoucalc.cli.common import OPTIONS
 from hukoucalc.compare.job import CompareResult
-from hukoucalc.ranking import TEXT, RankResult
+from hukoucalc.ranking import RankResult
 
 
 def write_rank_outputs(
@@ -28,7 +28,7 @@ def write_rank_outputs(
         if result.spreadsheet and fmt != "csv":
             raise ValueError("a list neutralised for spreadsheets is written as CSV only")
         if fmt == "csv" and not result.spreadsheet:
-            ranked = ranked.with_columns(neutralise(c for c in TEXT if c in ranked.columns))
+            ranked = ranked.with_columns(neutralise(c for c in result.text if c in ranked.columns))
         writes.append((output, frame_writer(ranked, fmt)))
     if errors_path is not None:
         safe = result.errors.with_columns(neutralise(["value", "reason"]))

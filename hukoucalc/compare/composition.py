@@ -21,7 +21,9 @@ from hukoucalc.batch.fields import ROW
 from hukoucalc.batch.select import ADMITTED
 from hukoucalc.compare.pool import Ranked
 from hukoucalc.compare.stats import half_up
+from hukoucalc.kinds import kind
 from hukoucalc.periods import month_of_date
+from hukoucalc.roles import resolve
 from hukoucalc.scheme.model import AgeMeasure, FieldSpec
 
 AGE_BANDS = (25, 30, 35, 40, 45, 50, 55)  # display bands of 5 years, not a policy's numbers
@@ -69,9 +71,9 @@ def composition(
     if age is not None:
         out.append(_age_dimension(admitted, *age))
     for name in shared:
-        if fields[name].type == "enum":
+        if kind(fields[name]).choices:
             out.append(_enum(name, ranked, admitted))
-    held = [n for n in shared if fields[n].type == "periods"]
+    held = [n for n in shared if kind(fields[n]).spans]
     if held:
         out.append(_held(held, base, fields, admitted))
     sizes = [frame.height for frame in admitted]
@@ -85,8 +87,8 @@ def _age(base: Ranked, fields: dict[str, FieldSpec]) -> tuple[pl.Expr, str] | No
     measures = [m for m in base.loaded.scheme.measures.values() if isinstance(m, AgeMeasure)]
     if measures:
         birth, on = measures[0].birth, base.compiled.date(measures[0].on)
-    elif "birth_date" in fields:
-        birth, on = "birth_date", base.compiled.date("as_of")
+    elif (birth_date := resolve(fields).birth_date) is not None:
+        birth, on = birth_date, base.compiled.date("as_of")
     else:
         return None
     return age_on(pl.col(birth), on), f"年龄（{on.isoformat()}）"

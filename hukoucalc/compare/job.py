@@ -15,6 +15,7 @@ from hukoucalc.compare.composition import Dimension, composition
 from hukoucalc.compare.movers import Movers, applicant_ids, movers
 from hukoucalc.compare.pool import Pool
 from hukoucalc.compare.stats import SchemeStats, scheme_stats
+from hukoucalc.roles import resolve
 from hukoucalc.scheme.diff import SchemeDiff, diff_schemes
 
 
@@ -49,8 +50,7 @@ class CompareResult:
 def compare(pool: Pool) -> CompareResult:
     """Compare each scheme of a ranked pool (:func:`.pool.rank_pool`) with the first."""
     base, others = pool.ranked[0], pool.ranked[1:]
-    id_field = next((n for n, s in pool.fields.items() if s.type == "id_number"), None)
-    ids = applicant_ids(base.typed, id_field)
+    ids = applicant_ids(base.typed, resolve(pool.fields).id_number)
     moved = [movers(base, other, ids) for other in others]
     header = set(pool.raw.columns)
     comparison = Comparison(

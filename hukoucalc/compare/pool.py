@@ -25,6 +25,7 @@ from hukoucalc.engine.compile import Compiled, compile_scheme
 from hukoucalc.engine.reads import fields_read
 from hukoucalc.errors import InputFileError, UsageError, option
 from hukoucalc.ranking import keep_valid
+from hukoucalc.roles import resolve, roles
 from hukoucalc.scheme.load import LoadedScheme, bundled_dir
 from hukoucalc.scheme.model import AgeMeasure, FieldSpec, Scheme
 
@@ -100,7 +101,7 @@ def rank_pool(
     typed.errors = raw.with_cell_errors(
         pl.concat(errors).unique([ROW, "column"], keep="first", maintain_order=True)
     )
-    valid, errors_out, invalid = keep_valid(typed, union, path, strict=strict)
+    valid, errors_out, invalid = keep_valid(typed, resolve(union).id_number, path, strict=strict)
     ranked: list[Ranked] = []
     for loaded, comp, mine in zip(schemes, compiled, own, strict=True):
         step(f"scoring under {loaded.id}")
@@ -202,9 +203,9 @@ def _check_columns(
     for loaded, comp in zip(schemes, compiled, strict=True):
         fields = loaded.scheme.fields
         needed = fields_read(comp) | {n for n, spec in fields.items() if spec.required}
-        ids = [n for n, spec in fields.items() if spec.type == "id_number" and n in header]
-        if ids and "birth_date" in needed:
-            needed.discard("birth_date")
+        role = roles(loaded.scheme)
+        if role.id_number in header and role.birth_date is not None:
+            needed.discard(role.birth_date)
         lacking = sorted(needed - header)
         if lacking:
             missing.append(f"scheme '{loaded.id}' needs {', '.join(lacking)}")

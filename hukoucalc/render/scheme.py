@@ -11,6 +11,7 @@ from rich.text import Text
 
 from hukoucalc.describe import condition_text, rule_text, value_text
 from hukoucalc.engine.units import format_decimal
+from hukoucalc.kinds import KINDS
 from hukoucalc.scheme.load import LoadedScheme
 from hukoucalc.scheme.model import Cutoff, Scheme, Selection
 
@@ -60,10 +61,10 @@ def _fields(s: Scheme) -> Table:
     default), and its allowed values or bounds."""
     table = _table("Fields (an applicant's keys, a batch's columns)", "field", "type", "values")
     for name, spec in s.fields.items():
-        kind = spec.type + (f", {spec.places} places" if spec.places is not None else "")
+        kind = KINDS[spec.type]
         if spec.required:
             need = "required"
-        elif spec.default is None and spec.type != "bool":
+        elif spec.default is None and not kind.yes_no:
             need = "optional"
         else:  # a bool not given is false
             need = f"default {_shown(False if spec.default is None else spec.default)}"
@@ -73,9 +74,8 @@ def _fields(s: Scheme) -> Table:
             allowed.append(
                 f"{low} to {high}" if low and high else f"≥ {low}" if low else f"≤ {high}"
             )
-        table.add_row(
-            _name(name, spec.label), f"{kind}\n[dim]{need}[/]", escape("\n".join(allowed))
-        )
+        shown = f"{kind.display(spec)}\n[dim]{need}[/]"
+        table.add_row(_name(name, spec.label), shown, escape("\n".join(allowed)))
     return table
 
 

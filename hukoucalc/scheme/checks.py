@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from hukoucalc.kinds import kind
+from hukoucalc.roles import ROLE_TYPES, SEX_CODES, fits
 from hukoucalc.scheme.model import (
     AgeMeasure,
     Bands,
@@ -29,7 +31,7 @@ from hukoucalc.scheme.model import (
 )
 
 Problem = tuple[str, str]
-NUMERIC = ("int", "decimal", "bool")
+NUMERIC = ("int", "decimal", "bool")  # the numeric kinds, as a message lists them
 
 
 def problems(scheme: Scheme) -> list[Problem]:
@@ -51,7 +53,7 @@ def citations(scheme: Scheme) -> list[tuple[str, str]]:
 
 def quantity_names(scheme: Scheme) -> set[str]:
     """Names that count as a quantity: measures, and int/decimal/bool fields."""
-    numeric = {name for name, spec in scheme.fields.items() if spec.type in NUMERIC}
+    numeric = {name for name, spec in scheme.fields.items() if kind(spec).numeric}
     return set(scheme.measures) | numeric
 
 
@@ -102,9 +104,26 @@ class _Checker:
             yield from self._condition(f"gates[{gate.id}].require", gate.require)
         if s.selection.registration is not None:
             yield from self._field("selection.registration", s.selection.registration, "enum")
+        yield from self._roles()
         for n, key in enumerate(s.selection.keys):
             if key.measure not in self.quantities:
                 yield f"selection.keys[{n}].measure", f"no measure or number field '{key.measure}'"
+
+    def _roles(self) -> Iterator[Problem]:
+        """A declared role fits the field's type, and one field at most declares each."""
+        declared: dict[str, list[str]] = {}
+        for name, spec in self.s.fields.items():
+            if spec.role is None:
+                continue
+            declared.setdefault(spec.role, []).append(name)
+            if not fits(spec.role, spec):
+                kind = ROLE_TYPES[spec.role]
+                want = f"an {kind} with codes {' and '.join(SEX_CODES)}" if kind == "enum" else ""
+                want = want or f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} field"
+                yield f"fields.{name}.role", f"role '{spec.role}' needs {want}"
+        for role, names in declared.items():
+            if len(names) > 1:
+                yield f"fields.{names[1]}.role", f"role '{role}' is already '{names[0]}''s"
 
     # -- pieces --------------------------------------------------------------------------------
 

@@ -14,11 +14,12 @@ import datetime as dt
 import math
 from fractions import Fraction
 
-from hukoucalc.applicant import whole_digits
 from hukoucalc.engine.compile import Compiled
 from hukoucalc.engine.evaluate import Evaluator
 from hukoucalc.engine.ops import Compare, MonthsSpec, Ops
 from hukoucalc.errors import SchemeError
+from hukoucalc.kinds import kind
+from hukoucalc.kinds.decimals import whole_digits
 
 INT64 = 2**63 - 1
 MAX_MONTHS = 10_000 * 12  # month ordinals: at most years 0000-9999 (YYYY-MM), a loose bound
@@ -86,7 +87,7 @@ class IntervalOps(Ops[Span, None]):
 
     def number(self, field: str, scale: int) -> Span:
         spec = self.c.scheme.fields[field]
-        if spec.type == "bool":
+        if kind(spec).yes_no:
             return 0, 1
         # the most a cell can hold: whole digits as the readers allow them, then the places
         most = 10 ** whole_digits(spec.places or 0) * scale - 1

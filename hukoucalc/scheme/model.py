@@ -146,6 +146,9 @@ class Cutoff(_Strict):
 FieldType = Literal[
     "text", "id_number", "date", "bool", "int", "decimal", "enum", "periods", "events"
 ]
+FieldRole = Literal["id_number", "name", "birth_date", "sex"]
+"""What a field is for, whatever its name (:mod:`hukoucalc.roles`): a birth date the ID number
+fixes, a sex it fixes (codes ``male``/``female``), the name published beside the ID number."""
 
 
 class FieldSpec(_Strict):
@@ -160,6 +163,9 @@ class FieldSpec(_Strict):
     max: Num | None = None
     places: int | None = Field(None, ge=0, le=6, description="decimal: digits after the point")
     help: str | None = None
+    role: FieldRole | None = Field(
+        None, description="what the field is for, when its type and name do not say it"
+    )
 
     @model_validator(mode="after")
     def _fits_type(self) -> FieldSpec:

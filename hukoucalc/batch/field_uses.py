@@ -1,5 +1,7 @@
-"""What an applicant field is for, read from the scheme itself: so that a synthetic pool can make
-a disqualifying record rare and a bonus reserved for a few, in any scheme, without a list of names.
+"""What a synthetic pool reads from how a scheme uses a field (a gate's record or holding, a
+bonus): so that it can make a disqualifying record rare and a bonus reserved for a few, in any
+scheme, without a list of names. (Which field *is* the ID number, the birth date... is
+:mod:`hukoucalc.roles`.)
 """
 
 from __future__ import annotations
@@ -9,11 +11,12 @@ from dataclasses import dataclass
 
 from hukoucalc.engine.compile import compile_scheme
 from hukoucalc.engine.reads import trace_scheme
+from hukoucalc.kinds import kind
 from hukoucalc.scheme.model import Condition, Scheme
 
 
 @dataclass(frozen=True)
-class Roles:
+class FieldUses:
     records: frozenset[str]
     """bool fields a gate requires to be false: a record that disqualifies (一票否决, crime)"""
     holdings: frozenset[str]
@@ -22,8 +25,8 @@ class Roles:
     """fields that only ``bonus`` indicators read: something only a few applicants have"""
 
 
-def field_roles(schemes: list[Scheme]) -> Roles:
-    """The roles of the fields of one or more schemes (a field has a role in none of them when
+def field_uses(schemes: list[Scheme]) -> FieldUses:
+    """The uses of the fields of one or more schemes (a field has a use in none of them when
     another scheme reads it otherwise)."""
     records: set[str] = set()
     holdings: set[str] = set()
@@ -31,14 +34,14 @@ def field_roles(schemes: list[Scheme]) -> Roles:
     other: set[str] = set()
     for scheme in schemes:
         trace = trace_scheme(compile_scheme(scheme))  # what each line reads, as evaluated
-        bools = {name for name, spec in scheme.fields.items() if spec.type == "bool"}
+        bools = {name for name, spec in scheme.fields.items() if kind(spec).yes_no}
         for gate in scheme.gates:
             records |= set(_required(gate.require, False)) & bools
             holdings |= set(_required(gate.require, True)) & bools
         for indicator in scheme.indicators:
             read = bonus if indicator.category == "bonus" else other
             read.update(trace.of("indicator", indicator.id))
-    return Roles(
+    return FieldUses(
         frozenset(records), frozenset(holdings - records), frozenset(bonus - other - records)
     )
 
