@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hukoucalc.engine import units
 from hukoucalc.engine.compile import compile_scheme
 from hukoucalc.engine.evaluate import Evaluator
 from hukoucalc.engine.ops import Compare
@@ -79,3 +80,29 @@ def test_compare_const_at_the_bound(
     q: int, scale: int, op: Compare, const: str, expected: bool
 ) -> None:
     assert EVALUATOR.compare_const(q, scale, op, Decimal(const)) is expected
+
+
+@pytest.mark.parametrize(
+    ("den", "places", "text"),
+    [
+        (1, 0, "1"),
+        (2, 1, "0.5"),
+        (4, 2, "0.25"),
+        (5, 1, "0.2"),
+        (8, 3, "0.125"),
+        (20, 2, "0.05"),
+        (25, 2, "0.04"),
+        (40, 3, "0.025"),
+        (3, None, "1/3"),
+        (12, None, "1/12"),
+        (15, None, "1/15"),
+    ],
+)
+def test_a_denominator_and_the_places_its_fractions_need(
+    den: int, places: int | None, text: str
+) -> None:
+    """1/4 needs 2 places, 1/40 needs 3; 1/12 has no finite decimal form."""
+    assert units.terminates(den) is (places is not None)
+    if places is not None:
+        assert units.places_of(den) == places
+    assert units.exact_text(1, den) == text
