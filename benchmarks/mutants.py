@@ -139,6 +139,8 @@ def run(mutants: list[Mutant], default: list[str], *, verbose: bool) -> list[Out
         where = imported_from(copy, env)
         if not where.is_relative_to(copy.resolve()):
             raise SystemExit(f"the tests would import {where}, not the scratch copy: stopping")
+        if verbose:
+            print(f"mutating a copy in {copy}; hukoucalc is imported from {where}", file=sys.stderr)
         every = sorted({t for m in mutants for t in (m.tests or default)})
         passed, why = run_tests(copy, env, every)
         if not passed:
