@@ -15,10 +15,12 @@ from decimal import Decimal
 from fractions import Fraction
 from math import floor
 
+import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hukoucalc.batch.columns import ColumnOps
 from hukoucalc.engine import units
 from hukoucalc.engine.compile import compile_scheme
 from hukoucalc.engine.evaluate import Evaluator
@@ -33,7 +35,8 @@ OPERATORS: dict[Compare, Callable[[Fraction, Fraction], bool]] = {
     "<": operator.lt,
     "==": operator.eq,
 }
-EVALUATOR = Evaluator(compile_scheme(load_scheme("beijing-2018").scheme), ScalarOps({}))
+COMPILED = compile_scheme(load_scheme("beijing-2018").scheme)
+EVALUATOR = Evaluator(COMPILED, ScalarOps({}))
 
 constants = st.decimals(-1000, 1000, places=3, allow_nan=False, allow_infinity=False)
 scales = st.sampled_from([1, 2, 10, 12, 100, 1000])
@@ -49,6 +52,22 @@ def test_compare_const_is_the_exact_comparison(
     q = data.draw(st.one_of(st.integers(at - 2, at + 2), st.integers(-(10**7), 10**7)), label="q")
     expected = OPERATORS[op](Fraction(q, scale), Fraction(const))
     assert EVALUATOR.compare_const(q, scale, op, const) is expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(const=constants, scale=scales, op=st.sampled_from(sorted(OPERATORS)))
+def test_compare_const_of_a_batch_is_the_exact_comparison(
+    const: Decimal, scale: int, op: Compare
+) -> None:
+    """The batch backend (polars columns) gives the same answers, row by row."""
+    at = floor(Fraction(const) * scale)
+    values = [*range(at - 2, at + 3), -(10**7), 10**7]
+    ops = ColumnOps(pl.DataFrame({"q": values}), {})
+    evaluator = Evaluator(COMPILED, ops)
+    test = evaluator.compare_const(pl.col("q"), scale, op, const)
+    got = pl.DataFrame({"q": values}).with_columns(test.alias("got"))["got"]  # a literal broadcast
+    expected = [OPERATORS[op](Fraction(q, scale), Fraction(const)) for q in values]
+    assert got.to_list() == expected
 
 
 @pytest.mark.parametrize(
