@@ -16,10 +16,11 @@ a replacement and why the change matters. For every mutant the tool
 
 Usage (from any directory, with the interpreter that has the test dependencies)::
 
-    python benchmarks/mutants.py                     # every mutant
-    python benchmarks/mutants.py -k compare_const -k id_   # names containing either word
-    python benchmarks/mutants.py --list              # the mutants, without running anything
-    python benchmarks/mutants.py --markdown          # the result table as Markdown
+    python benchmarks/mutants.py                          # every mutant
+    python benchmarks/mutants.py -k compare_const -k id_  # names containing either word
+    python benchmarks/mutants.py -k capped --tests tests/test_scenarios.py  # other tests
+    python benchmarks/mutants.py --list                   # the mutants, without running them
+    python benchmarks/mutants.py --markdown               # the result table as Markdown
 
 Exit status: 0 when every mutant is killed, 1 when one survives or is stale, 2 on a usage error.
 The unmutated copy is tested first: if its tests fail, nothing is reported as killed.
@@ -36,7 +37,7 @@ import sys
 import tempfile
 import time
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -200,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         help="only mutants whose name contains this (repeatable)",
     )
+    parser.add_argument(
+        "--tests", nargs="+", metavar="TEST", help="run these test files or ids for every mutant"
+    )
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
@@ -209,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
         mutants = [m for m in mutants if any(w in m.name for w in args.words)]
         if not mutants:
             parser.error(f"no mutant name contains any of {args.words}")
+    if args.tests:
+        default = args.tests
+        mutants = [replace(m, tests=[]) for m in mutants]
     if args.list:
         for m in mutants:
             print(f"{m.name:34} {m.file:32} {m.why}")
