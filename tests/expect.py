@@ -9,6 +9,9 @@
     "eligible": true,                    optional
     "gates": {"retirement": false},      optional
     "floored": true,                     optional: whether [total] floor bit
+    "capped": {"housing": false},        optional: whether an indicator's or group's cap or
+                                         floor bit (false at the bound itself, and when the
+                                         line's `when` fails)
     "target": {"kind": "threshold", "score": "120", "gap": "3", "reached": false},
                                          optional: the distance to the cut-off/threshold
     "keys": {"medical_months": "96"}     optional: the values of the selection keys
@@ -52,6 +55,11 @@ def check_card(
     for ident, passed in expected.get("gates", {}).items():
         assert ident in gates, f"{where}: no gate {ident!r}"
         assert gates[ident] is passed, f"{where}: gate {ident}"
+    capped = {line.id: line.capped for line in card.indicators}
+    capped |= {g.id: g.capped for g in card.groups}
+    for ident, bit in expected.get("capped", {}).items():
+        assert ident in capped, f"{where}: no indicator or group {ident!r}"
+        assert capped[ident] is bit, f"{where}: capped {ident}"
     if "floored" in expected:
         assert card.floored is expected["floored"], f"{where}: floored"
     if "target" in expected:

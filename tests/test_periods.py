@@ -57,6 +57,25 @@ def test_bad_month(text: str) -> None:
         parse_month(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "month"),
+    [
+        ("1800-01", month_of(1800, 1)),  # the first month accepted
+        ("2015-01", month_of(2015, 1)),
+        ("2015-12", month_of(2015, 12)),  # December is month 11 of the ordinal's 0..11
+        ("2016-01", month_of(2015, 12) + 1),
+    ],
+)
+def test_month_edges(text: str, month: int) -> None:
+    assert parse_month(text) == month
+    assert format_month(month) == text
+
+
+def test_the_month_before_the_first_year_is_refused() -> None:
+    with pytest.raises(ValueError, match="'1799-12' is not a month from 1800 on"):
+        parse_month("1799-12")
+
+
 # -- syntax --------------------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ Each file in ``tests/scenarios/`` holds::
         "eligible": true,                          optional
         "gates": {"social_insurance": false},      optional
         "floored": false, "target": {...}          optional (see tests/expect.py)
+        "capped": {"housing": false}               optional: whether a cap or floor bit
       }
     }
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from hukoucalc.errors import SchemeError
 from hukoucalc.scheme import cache
 from hukoucalc.scheme.load import load_scheme
 from hukoucalc.scheme.model import Scheme
@@ -67,7 +68,7 @@ def test_an_invalid_scheme_is_never_stored(folder: Path, tmp_path: Path) -> None
     path = tmp_path / "bad.toml"
     text = (Path("schemes") / f"{BUNDLED}.toml").read_text(encoding="utf-8")
     path.write_text(text.replace("quota = 6000", "quota = -1"), encoding="utf-8")
-    with pytest.raises(Exception, match="quota"):
+    with pytest.raises(SchemeError, match="quota"):
         load_scheme(str(path))
     assert not list(folder.glob("*.pickle"))
 

@@ -186,3 +186,16 @@ def test_a_negative_cap_by_field_is_a_check_error(runner: CliRunner, tmp_path: P
     assert result.exit_code == ExitCode.CHECK_FAILED, result.stderr
     codes = {(f["code"], f["key"]) for f in json.loads(result.stdout)[0]["findings"]}
     assert ("negative-cap", "indicators[area].cap") in codes
+
+
+def test_a_threshold_in_quota_mode_is_refused(runner: CliRunner, tmp_path: Path) -> None:
+    """Quota mode ranks by total and applies no threshold: one given there was accepted, shown
+    by `scheme show` and in `rank`'s summary ("at or above the threshold 200") and ignored."""
+    scheme = _variant(tmp_path, "quota = 6000\n", "quota = 6000\nthreshold = 200\n")
+    assert_error(
+        run(runner, "scheme", "validate", scheme),
+        ExitCode.SCHEME,
+        "variant.toml",
+        "selection",
+        "'threshold' is not used by mode 'quota'",
+    )

@@ -582,6 +582,8 @@ class Selection(_Strict):
             raise ValueError("mode 'quota' needs a 'quota'")
         if self.mode != "quota" and self.threshold is None:
             raise ValueError(f"mode '{self.mode}' needs a 'threshold'")
+        if self.mode == "quota" and self.threshold is not None:
+            raise ValueError("'threshold' is not used by mode 'quota': choose a threshold mode")
         if (self.mode == "threshold_then_keys") != bool(self.keys):
             raise ValueError("'keys' are required by, and only allowed in, 'threshold_then_keys'")
         return self
