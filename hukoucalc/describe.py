@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from hukoucalc import periods
 from hukoucalc.engine.units import format_decimal as num
+from hukoucalc.kinds import kind
 from hukoucalc.scheme.model import (
     AgeMeasure,
     Bands,
@@ -125,16 +125,4 @@ def condition_text(c: Condition) -> str:
 def input_text(scheme: Scheme, name: str, value: Any) -> str:
     """An applicant's value of a field, as the user would write it."""
     spec = scheme.fields[name]
-    if value is None or value == ():
-        return "—"
-    if spec.type == "periods":
-        return periods.format_periods(periods.merge(value))
-    if spec.type == "events":
-        return ", ".join(str(d) for d in value)
-    if spec.type == "bool":
-        return "yes" if value else "no"
-    if spec.type == "enum":
-        return (spec.values or {}).get(value, str(value))
-    if isinstance(value, Decimal):
-        return num(value)
-    return str(value)
+    return kind(spec).shown(spec, value)

@@ -6,7 +6,9 @@ import re
 from datetime import date
 
 from hukoucalc.periods import FIRST_YEAR
-from hukoucalc.roles import FEMALE, MALE
+
+MALE, FEMALE = "male", "female"
+"""The codes of the sex an ID number fixes: its 17th digit is odd for ``male``."""
 
 _SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 

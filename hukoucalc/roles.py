@@ -17,18 +17,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from hukoucalc.idnumber import FEMALE, MALE
+from hukoucalc.kinds import Kind, date, enum, id_number, kind, text
 from hukoucalc.scheme.model import AgeMeasure, FieldRole, FieldSpec, Scheme
 
-MALE, FEMALE = "male", "female"
 SEX_CODES = (MALE, FEMALE)
 """The codes of the sex role: an ID number's 17th digit is odd for ``male``."""
-ROLE_TYPES: dict[FieldRole, str] = {
-    "id_number": "id_number",
-    "name": "text",
-    "birth_date": "date",
-    "sex": "enum",
+ROLE_KINDS: dict[FieldRole, Kind] = {
+    "id_number": id_number.KIND,
+    "name": text.KIND,
+    "birth_date": date.KIND,
+    "sex": enum.KIND,
 }
-ROLES: tuple[FieldRole, ...] = tuple(ROLE_TYPES)
+"""The kind of field each role takes."""
+ROLES: tuple[FieldRole, ...] = tuple(ROLE_KINDS)
 
 
 @dataclass(frozen=True)
@@ -57,12 +59,12 @@ class Roles:
 
 def is_sex(spec: FieldSpec) -> bool:
     """Whether a field can be the sex role: an enum with the codes male and female."""
-    return spec.type == "enum" and set(SEX_CODES) <= set(spec.values or {})
+    return kind(spec) is enum.KIND and set(SEX_CODES) <= set(spec.values or {})
 
 
 def fits(role: FieldRole, spec: FieldSpec) -> bool:
     """Whether a field's type fits a role."""
-    return is_sex(spec) if role == "sex" else spec.type == ROLE_TYPES[role]
+    return is_sex(spec) if role == "sex" else kind(spec) is ROLE_KINDS[role]
 
 
 _CACHE: dict[int, tuple[Scheme, Roles]] = {}
@@ -93,7 +95,7 @@ def resolve(
 
 def _by_type(role: FieldRole, fields: dict[str, FieldSpec], ages: list[str] | None) -> list[str]:
     if role == "birth_date":
-        return [n for n in ages or [] if n in fields and fields[n].type == "date"]
+        return [n for n in ages or [] if n in fields and fits(role, fields[n])]
     found = [n for n, spec in fields.items() if fits(role, spec) and spec.role is None]
     return found[:1] if role == "id_number" else found  # the first of several ID numbers
 

@@ -18,13 +18,13 @@ from hukoucalc import idnumber
 from hukoucalc.applicant import FUTURE_BIRTH
 from hukoucalc.batch.canonical import DATE_FORMAT, FAST, ID_FORMAT, TODAY, Fast
 from hukoucalc.batch.columns import EMPTY_END, EMPTY_START, end_col, start_col
-from hukoucalc.idnumber import CHECK, WEIGHTS
+from hukoucalc.idnumber import CHECK, FEMALE, MALE, WEIGHTS
 from hukoucalc.kinds import kind
 from hukoucalc.kinds.decimals import decimal_pattern, decimal_reason
 from hukoucalc.kinds.integer import INT_DIGITS, TOO_LONG
 from hukoucalc.kinds.jsonvalue import REQUIRED
 from hukoucalc.periods import EARLY_DATE, FIRST_YEAR, parse_periods
-from hukoucalc.roles import FEMALE, MALE, SEX_CODES, roles
+from hukoucalc.roles import SEX_CODES, roles
 from hukoucalc.scheme.model import FieldSpec, Scheme
 from hukoucalc.words import FALSE, TRUE, YES_NO
 

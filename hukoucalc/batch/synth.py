@@ -19,10 +19,10 @@ import numpy as np
 import polars as pl
 
 from hukoucalc.batch.field_uses import field_uses
-from hukoucalc.idnumber import CHECK, WEIGHTS
+from hukoucalc.idnumber import CHECK, FEMALE, MALE, WEIGHTS
 from hukoucalc.kinds import kind
 from hukoucalc.periods import month_of_date
-from hukoucalc.roles import FEMALE, MALE, Roles, resolve
+from hukoucalc.roles import Roles, resolve
 from hukoucalc.scheme.model import AgeMeasure, FieldSpec, Scheme
 
 Rng = np.random.Generator

@@ -17,6 +17,7 @@ from math import lcm
 
 from hukoucalc.engine.units import MAX_DENOMINATOR, places_of, terminates
 from hukoucalc.errors import SchemeError
+from hukoucalc.kinds import kind
 from hukoucalc.scheme.model import (
     Bands,
     ByField,
@@ -59,10 +60,9 @@ def compile_scheme(scheme: Scheme, *, origin: str = "") -> Compiled:
     """Analyse a (cross-checked) scheme; SchemeError if its numbers cannot be exact."""
     out = Compiled(scheme)
     for name, spec in scheme.fields.items():
-        if spec.type in ("int", "bool"):
-            out.scales[name] = 1
-        elif spec.type == "decimal":
-            out.scales[name] = 10 ** (spec.places or 0)
+        scale = kind(spec).scale
+        if scale is not None:
+            out.scales[name] = scale(spec)
     for name in scheme.measures:
         _scale(out, name, scheme.measures)
     dens: list[int] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from hukoucalc.scheme.model import FieldSpec
@@ -26,8 +27,10 @@ class Kind:
     """a broken cell, for ``synth --dirty``"""
     text: bool = False
     """typed as text in a batch (published beside the rank, hashed for the last ties)"""
-    numeric: bool = False
-    """a quantity: a value measure, a bound or a selection key may read it"""
+    scale: Callable[[FieldSpec], int] | None = None
+    """a quantity's units in 1 (its exact integer is ``value * scale``; the step of its values is
+    ``1/scale``); None: not a quantity. A value measure, a bound or a selection key may read a
+    quantity."""
     choices: bool = False
     """one of the field's listed codes (a category: changed to another code by a plan)"""
     yes_no: bool = False
@@ -36,6 +39,24 @@ class Kind:
     """typed in a batch as K (start, end) month pairs, K the most a cell of the column holds"""
     cast: Callable[[Any], Any] | None = None
     """a scheme's ``default`` as a record's value (a whole number from a decimal)"""
+    show: Callable[[FieldSpec, Any], str] | None = None
+    """a record's value as the user would write it (a scorecard's inputs); None: ``str``"""
+
+    @property
+    def numeric(self) -> bool:
+        """A quantity (it has a scale)."""
+        return self.scale is not None
+
+    def step(self, spec: FieldSpec) -> Fraction:
+        """The step between a quantity's values (1, or 1/10**places for a decimal)."""
+        assert self.scale is not None, f"a {self.name} field is not a quantity"
+        return Fraction(1, self.scale(spec))
+
+    def shown(self, spec: FieldSpec, value: Any) -> str:
+        """A record's value as the user would write it; an absent one as a dash."""
+        if value is None or value == ():
+            return "—"
+        return str(value) if self.show is None else self.show(spec, value)
 
     def default(self, spec: FieldSpec) -> Any:
         """A record's value of the field when left out."""
@@ -53,6 +74,11 @@ class Digits(str):
     5,000-digit number is a bad cell, not a failed read)."""
 
     __slots__ = ()
+
+
+def one(spec: FieldSpec) -> int:
+    """The scale of a whole quantity (an int, a yes/no as 0 or 1)."""
+    return 1
 
 
 def given(value: object) -> str:

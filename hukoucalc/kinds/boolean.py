@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, StrictBool, WithJsonSchema
 
-from hukoucalc.kinds.base import Kind, given, is_text
+from hukoucalc.kinds.base import Kind, given, is_text, one
 from hukoucalc.scheme.model import FieldSpec
 from hukoucalc.words import FALSE, TRUE, YES_NO, truth
 
@@ -32,4 +32,8 @@ def _json(spec: FieldSpec, value: object) -> str | None:
     return f"Input should be a valid boolean, got {given(value)}"
 
 
-KIND = Kind("bool", _model, _json, empty=False, dirty="maybe", numeric=True, yes_no=True)
+def _show(spec: FieldSpec, value: Any) -> str:
+    return "yes" if value else "no"
+
+
+KIND = Kind("bool", _model, _json, empty=False, dirty="maybe", scale=one, yes_no=True, show=_show)

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
+from hukoucalc.engine.units import format_decimal
 from hukoucalc.kinds.base import Kind, given, is_int, is_text
 from hukoucalc.kinds.integer import INT_DIGITS
 from hukoucalc.scheme.model import FieldSpec
@@ -70,4 +71,12 @@ def _json(spec: FieldSpec, value: object) -> str | None:
     )
 
 
-KIND = Kind("decimal", _model, _json, dirty="abc", numeric=True)
+def _scale(spec: FieldSpec) -> int:
+    return int(10 ** (spec.places or 0))
+
+
+def _show(spec: FieldSpec, value: Any) -> str:
+    return format_decimal(value)
+
+
+KIND = Kind("decimal", _model, _json, dirty="abc", scale=_scale, show=_show)

@@ -39,4 +39,8 @@ def _json(spec: FieldSpec, value: object) -> str | None:
     return None if is_text(value) else f"{given(value)} is not one of: {allowed(spec)}"
 
 
-KIND = Kind("enum", _model, _json, dirty="???", text=True, choices=True)
+def _show(spec: FieldSpec, value: Any) -> str:
+    return (spec.values or {}).get(value, str(value))
+
+
+KIND = Kind("enum", _model, _json, dirty="???", text=True, choices=True, show=_show)

@@ -34,4 +34,8 @@ def _json(spec: FieldSpec, value: object) -> str | None:
     return None if is_text(value) else f"Input should be a valid tuple, got {given(value)}"
 
 
-KIND = Kind("events", _model, _json, empty=(), dirty="yesterday")
+def _show(spec: FieldSpec, value: Any) -> str:
+    return ", ".join(str(day) for day in value)
+
+
+KIND = Kind("events", _model, _json, empty=(), dirty="yesterday", show=_show)

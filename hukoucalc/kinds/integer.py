@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, StrictInt
 
-from hukoucalc.kinds.base import Kind, given, is_int
+from hukoucalc.kinds.base import Kind, given, is_int, one
 from hukoucalc.scheme.model import FieldSpec
 
 INT_DIGITS = 15  # a whole number has at most 15 digits (a CSV cell is cast to a 64-bit integer)
@@ -30,4 +30,4 @@ def _json(spec: FieldSpec, value: object) -> str | None:
     return None if is_int(value) else f"Input should be a valid integer, got {given(value)}"
 
 
-KIND = Kind("int", _model, _json, dirty="1.5", numeric=True, cast=int)
+KIND = Kind("int", _model, _json, dirty="1.5", scale=one, cast=int)

@@ -58,4 +58,8 @@ def _json(spec: FieldSpec, value: object) -> str | None:
     return f"{given(value)} is not a list of periods ('YYYY-MM..YYYY-MM;...')"
 
 
-KIND = Kind("periods", _model, _json, empty=(), dirty="2015-13..2016-01", spans=True)
+def _show(spec: FieldSpec, value: Any) -> str:
+    return periods.format_periods(periods.merge(value))
+
+
+KIND = Kind("periods", _model, _json, empty=(), dirty="2015-13..2016-01", spans=True, show=_show)

@@ -12,6 +12,7 @@ from hukoucalc.engine.compile import compile_scheme
 from hukoucalc.engine.reads import trace_scheme
 from hukoucalc.engine.trace import Trace
 from hukoucalc.engine.units import exact_text
+from hukoucalc.kinds import kind
 from hukoucalc.policy.finding import Finding
 from hukoucalc.policy.rules import SizeClass, national_rules, size_class
 from hukoucalc.policy.spans import months_block
@@ -179,4 +180,4 @@ def _insurance_fields(scheme: Scheme, trace: Trace) -> set[str]:
     ]
     names += [k.measure for k in scheme.selection.keys if "insurance_years" in k.serves]
     found = {f for n in names for f in trace.of("quantity", n)}
-    return {f for f in found if scheme.fields.get(f) and scheme.fields[f].type == "periods"}
+    return {f for f in found if f in scheme.fields and kind(scheme.fields[f]).spans}

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from hukoucalc.kinds import kind
 from hukoucalc.periods import month_of_date
 from hukoucalc.scheme.model import (
     AgeMeasure,
@@ -144,9 +145,9 @@ class Quantities:
         return cap(span, self.value(measure.cap))
 
     def field(self, spec: FieldSpec) -> Span:
-        if spec.type == "bool":
+        if kind(spec).yes_no:
             return Span(Fraction(0), Fraction(1), Fraction(1))
-        step = Fraction(1) if spec.type == "int" else Fraction(1, 10 ** (spec.places or 0))
+        step = kind(spec).step(spec)
         lo = None if spec.min is None else Fraction(spec.min)
         hi = None if spec.max is None else Fraction(spec.max)
         span = Span(lo, hi, step)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from hukoucalc.kinds import kind
-from hukoucalc.roles import ROLE_TYPES, SEX_CODES, fits
+from hukoucalc.roles import ROLE_KINDS, SEX_CODES, fits
 from hukoucalc.scheme.model import (
     AgeMeasure,
     Bands,
@@ -117,8 +117,9 @@ class _Checker:
                 continue
             declared.setdefault(spec.role, []).append(name)
             if not fits(spec.role, spec):
-                kind = ROLE_TYPES[spec.role]
-                want = f"an {kind} with codes {' and '.join(SEX_CODES)}" if kind == "enum" else ""
+                kind = ROLE_KINDS[spec.role].name
+                codes = " and ".join(SEX_CODES)
+                want = f"an {kind} with codes {codes}" if spec.role == "sex" else ""
                 want = want or f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} field"
                 yield f"fields.{name}.role", f"role '{spec.role}' needs {want}"
         for role, names in declared.items():
