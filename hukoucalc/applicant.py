@@ -32,7 +32,7 @@ from hukoucalc.kinds.date import iso_date
 from hukoucalc.kinds.integer import INT_DIGITS
 from hukoucalc.kinds.jsonvalue import REQUIRED, json_value
 from hukoucalc.roles import SEX_CODES, Roles, roles
-from hukoucalc.scheme.model import AgeMeasure, FieldSpec, Scheme
+from hukoucalc.scheme.model import AgeMeasure, ByField, FieldSpec, Scheme
 from hukoucalc.textfile import read_text
 
 __all__ = [  # iso_date: the date rule of a record, for the command line's dates too
@@ -157,7 +157,7 @@ def validate_applicant(
     except ValidationError as exc:
         raise ApplicantError(_describe(exc, scheme), where=where) from None
     record = {name: getattr(applicant, name) for name in scheme.fields}
-    _derive_birth_date(scheme, record)
+    _derive_from_id(scheme, record)
     for name in sorted({m.birth for m in scheme.measures.values() if isinstance(m, AgeMeasure)}):
         born, label = record.get(name), scheme.fields[name].label
         if born is None:
@@ -169,17 +169,67 @@ def validate_applicant(
             raise ApplicantError(
                 f"field '{name}' ({label}): {FUTURE_BIRTH.format(born)}", where=where
             )
+    for name in looked_up(scheme):
+        if record.get(name) is None:
+            raise ApplicantError(
+                f"field '{name}' ({scheme.fields[name].label}): {needed_for_lookup(scheme, name)}",
+                where=where,
+            )
     return record
 
 
-def _derive_birth_date(scheme: Scheme, record: dict[str, Any]) -> None:
+def _derive_from_id(scheme: Scheme, record: dict[str, Any]) -> None:
+    """Fill the birth date and the sex that the ID number fixes, where not given."""
     role = roles(scheme)
-    if role.birth_date is None or role.id_number is None:
+    number = record.get(role.id_number) if role.id_number is not None else None
+    if not number:
         return
-    if record.get(role.birth_date) is not None:
-        return
-    if record.get(role.id_number):
-        record[role.birth_date] = idnumber.birth_date(record[role.id_number])
+    if role.birth_date is not None and record.get(role.birth_date) is None:
+        record[role.birth_date] = idnumber.birth_date(number)
+    if role.sex is not None and record.get(role.sex) is None:
+        record[role.sex] = idnumber.sex(number)
+
+
+_LOOKED_UP: dict[int, tuple[Scheme, tuple[str, ...]]] = {}
+
+
+def looked_up(scheme: Scheme) -> tuple[str, ...]:
+    """The fields a by-field value (``{ field = ..., values = {...} }``) is looked up by that
+    may be absent (optional, no default): a record without one is refused, never read as the
+    table's default (an age limit of 0 for a sex not given)."""
+    cached = _LOOKED_UP.get(id(scheme))
+    if cached is None or cached[0] is not scheme:
+        names: set[str] = set()
+        _by_field_names(scheme, names)
+        optional = (n for n in sorted(names) if n in scheme.fields)
+        found = tuple(n for n in optional if _may_be_absent(scheme.fields[n]))
+        cached = _LOOKED_UP[id(scheme)] = (scheme, found)
+    return cached[1]
+
+
+def needed_for_lookup(scheme: Scheme, name: str) -> str:
+    """Why a record without the field is refused, and how to give it."""
+    role = roles(scheme)
+    derivable = role.id_number is not None and name in role.personal
+    return "needed to look a value up by it: give it" + (", or a valid ID number" * derivable)
+
+
+def _may_be_absent(spec: FieldSpec) -> bool:
+    return not spec.required and spec.default is None
+
+
+def _by_field_names(node: object, found: set[str]) -> None:
+    if isinstance(node, ByField):
+        found.add(node.field)
+    elif isinstance(node, BaseModel):
+        for value in node.__dict__.values():
+            _by_field_names(value, found)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            _by_field_names(value, found)
+    elif isinstance(node, dict):
+        for value in node.values():
+            _by_field_names(value, found)
 
 
 def _describe(exc: ValidationError, scheme: Scheme) -> str:

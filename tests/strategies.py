@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
+from hukoucalc.applicant import looked_up
 from hukoucalc.periods import month_of, month_of_date
 from hukoucalc.scheme.model import FieldSpec, Scheme
 
@@ -113,9 +114,10 @@ def applicants(scheme: Scheme) -> st.SearchStrategy[dict[str, Any]]:
     near = edges(scheme)
     required: dict[str, st.SearchStrategy[Any]] = {}
     optional: dict[str, st.SearchStrategy[Any]] = {}
+    needed = looked_up(scheme)  # a by-field value's field, which the ID number would give
     for name, spec in scheme.fields.items():
         if spec.type == "id_number":
             continue  # birth_date is given instead
-        target = required if spec.required or name == "birth_date" else optional
+        target = required if spec.required or name == "birth_date" or name in needed else optional
         target[name] = field_value(spec, last, near)
     return st.fixed_dictionaries(required, optional=optional)

@@ -311,7 +311,7 @@ APPLICANT_ERRORS = [
     ),
     pytest.param(
         "applicant_missing_required.json",
-        ["field 'sex'", "required field is missing"],
+        ["field 'residence_permit'", "required field is missing"],
         id="missing-required-field",
     ),
     pytest.param(
@@ -414,7 +414,7 @@ def test_scheme_show_lists_the_fields_an_applicant_gives(runner: CliRunner) -> N
     assert "Fields (an applicant's keys, a batch's columns)" in out
     # row by row: label, type, values; then id, need (required or default)
     assert "持有北京市居住证 bool residence_permit required" in out
-    assert "性别 enum male = 男 sex required female = 女" in out
+    assert "性别 enum male = 男 sex optional female = 女" in out  # the ID number gives it
     assert "int 0 to 3 iit_100k_years default 0" in out
     assert "bool criminal_record default false" in out
     assert "公民身份号码 id_number id_number optional" in out
@@ -484,7 +484,7 @@ def test_scheme_schema(runner: CliRunner) -> None:
     schema = json.loads(result.stdout)
     assert schema["title"] == "Applicant under beijing-2018"
     assert "social_insurance" in schema["properties"]
-    assert set(schema["required"]) == {"sex", "residence_permit"}
+    assert set(schema["required"]) == {"residence_permit"}  # sex: the ID number gives it
     assert schema["additionalProperties"] is False
 
 

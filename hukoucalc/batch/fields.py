@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from hukoucalc import idnumber
-from hukoucalc.applicant import FUTURE_BIRTH
+from hukoucalc.applicant import FUTURE_BIRTH, looked_up, needed_for_lookup
 from hukoucalc.batch.canonical import DATE_FORMAT, FAST, ID_FORMAT, TODAY, Fast
 from hukoucalc.batch.columns import EMPTY_END, EMPTY_START, end_col, start_col
 from hukoucalc.idnumber import CHECK, FEMALE, MALE, WEIGHTS
@@ -547,9 +547,9 @@ def _long_errors(found: list[pl.DataFrame], raw: pl.DataFrame) -> pl.DataFrame:
 def _agreement(
     frame: pl.DataFrame, scheme: Scheme, today: dt.date, id_format: pl.Expr | None = None
 ) -> tuple[pl.DataFrame, dict[str, Checks]]:
-    """Birth date and sex must agree with the ID number; the birth date is filled from it; a
-    birth date that an age measure needs must be there. ``id_format``: whether the ID number
-    is well formed, when already known."""
+    """Birth date and sex must agree with the ID number and are filled from it; a birth date
+    that an age measure needs, and a field a by-field value is looked up by, must be there.
+    ``id_format``: whether the ID number is well formed, when already known."""
     checks: dict[str, Checks] = {}
     role = roles(scheme)
     number = role.id_number
@@ -576,6 +576,9 @@ def _agreement(
                     pl.format("'{}' disagrees with the ID number", sex),
                 )
             )
+            # the sex the ID number fixes, where not given (checked above once filled)
+            filled = pl.when(sex.is_null() & born.is_not_null()).then(from_id).otherwise(sex)
+            frame = frame.with_columns(filled.alias(role.sex))
     for birth in _birth_fields(scheme):
         if number is not None and birth == role.birth_date:
             frame = frame.with_columns(
@@ -591,6 +594,9 @@ def _agreement(
                 ),
             )
         )
+    for name in looked_up(scheme):
+        reason = needed_for_lookup(scheme, name)
+        checks.setdefault(name, []).extend(_fail(pl.col(name).is_null(), reason))
     return frame, checks
 
 
