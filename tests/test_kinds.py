@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import get_args
 
-from hukoucalc.batch.canonical import FAST
-from hukoucalc.batch.fields import EXACT
+from hukoucalc.batch.draw import DRAW
+from hukoucalc.batch.kinds import BATCH
 from hukoucalc.kinds import KINDS
 from hukoucalc.scheme.checks import NUMERIC
-from hukoucalc.scheme.model import FieldType
+from hukoucalc.scheme.model import FieldSpec, FieldType
+
+SPEC = FieldSpec(type="text", label="any")
 
 
 def test_every_field_type_has_a_kind() -> None:
@@ -25,6 +27,14 @@ def test_every_kind_but_free_text_has_a_broken_cell_for_synth() -> None:
     assert [name for name, k in KINDS.items() if k.dirty is None] == ["text"]
 
 
-def test_a_batch_has_an_exact_parser_for_every_kind_and_a_fast_one_for_most() -> None:
-    assert set(EXACT) == set(KINDS)
-    assert set(FAST) < set(KINDS)
+def test_a_batch_has_an_exact_parser_and_a_generator_for_every_kind_and_a_fast_one_for_most() -> (
+    None
+):
+    assert list(BATCH) == list(KINDS.values())  # every kind, in the same order
+    assert list(DRAW) == list(KINDS.values())
+    assert [k.name for k, b in BATCH.items() if b.fast is None] == ["decimal"]
+
+
+def test_a_quantity_has_a_scale_and_every_kind_shows_a_value() -> None:
+    assert [name for name, k in KINDS.items() if k.numeric] == ["bool", "int", "decimal"]
+    assert all(k.shown(SPEC, None) == "—" for k in KINDS.values())

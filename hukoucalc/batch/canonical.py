@@ -2,7 +2,8 @@
 
 A cell written the way ``hukoucalc synth`` and ``scheme template`` write it (no surrounding
 blanks, enum codes or labels, ``true``/``false``, ``YYYY-MM..YYYY-MM`` periods joined by ``;``)
-is typed here with cheap column operations, and flagged ``ok`` when it is valid. A row with any
+is typed here with cheap column operations (one parser a field kind, which
+:mod:`hukoucalc.batch.kinds` finds), and flagged ``ok`` when it is valid. A row with any
 cell not ``ok`` goes to the exact parsers of :mod:`.fields`, which also say what is wrong. Where
 a cell is ``ok`` both give the same value, so the split changes only the speed.
 """
@@ -61,7 +62,7 @@ def _staged(prefix: str, values: list[pl.Expr]) -> tuple[list[pl.Expr], list[pl.
     ]
 
 
-def _id_number(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
+def fast_id_number(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
     """18 bytes, read as nine 16-bit words: the check character (ISO 7064 MOD 11-2) and the
     birth date YYYYMMDD at offset 6 by integer arithmetic."""
     stage, words = _staged(f"~{name}#w", _ID.words(cell))
@@ -103,7 +104,7 @@ def _calendar(
     return [numbers, stage], ok, value
 
 
-def _text(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
+def fast_text(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
     text = cell.str.strip_chars()
     value = pl.when(text == "").then(None).otherwise(text)
     if spec.default is not None:
@@ -112,7 +113,7 @@ def _text(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
     return Fast([value.alias(name)], ok)
 
 
-def _date(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
+def fast_date(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
     """YYYY-MM-DD from 1800 on, read as five 16-bit words."""
     stage, words = _staged(f"~{name}#w", _DATE.words(cell))
     parts = (_DATE.number(words, at, n) for at, n in ((0, 4), (5, 2), (8, 2)))
@@ -121,7 +122,7 @@ def _date(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
     return Fast([value.alias(name)], ok | _missing_ok(cell, spec), [stage, *stages])
 
 
-def _enum(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
+def fast_enum(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
     values = spec.values or {}
     codes = {label: code for code, label in values.items()} | {code: code for code in values}
     found = cell.replace_strict(codes, default=None, return_dtype=pl.String)
@@ -131,7 +132,7 @@ def _enum(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
     return Fast([value.alias(name)], ok, [[found.alias(f"~{name}#code")]])
 
 
-def _bool(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
+def fast_bool(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
     mapping = dict.fromkeys(TRUE, True) | dict.fromkeys(FALSE, False)
     found = cell.replace_strict(mapping, default=None, return_dtype=pl.Boolean)
     truth = pl.col(f"~{name}#truth")  # staged: polars does not share a replace_strict
@@ -141,7 +142,7 @@ def _bool(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
     return Fast([value.alias(name)], ok, [[found.alias(f"~{name}#truth")]])
 
 
-def _int(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
+def fast_int(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
     number = cell.cast(pl.Int64, strict=False)  # [+-]digits; INT_DIGITS bytes: so many digits
     default = None if spec.default is None else int(spec.default)
     value = _or_default(cell, number, default)
@@ -153,7 +154,7 @@ def _int(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
     return Fast([value.cast(pl.Int64).alias(name)], ok)
 
 
-def _events(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
+def fast_events(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
     """Blank, or one date (events are rare); a list of dates goes to the exact parser."""
     day = cell.str.to_date("%Y-%m-%d", strict=False)
     empty = pl.lit(pl.Series([[]], dtype=pl.List(pl.Date))).first()
@@ -162,7 +163,7 @@ def _events(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
     return Fast([value.alias(name)], ok | _missing_ok(cell, spec))
 
 
-def _periods(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
+def fast_periods(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
     """Blank, or up to ``width`` ranges ``YYYY-MM..YYYY-MM`` joined by ``;``, sorted and
     disjoint, each read as two 64-bit words (a single month ``YYYY-MM`` is left to the exact
     parser)."""
@@ -212,13 +213,5 @@ def _periods(name: str, spec: FieldSpec, cell: pl.Expr, width: int) -> Fast:
     return Fast(typed, ok.fill_null(False) | _missing_ok(cell, spec), [stage1, stage2, stage3])
 
 
-FAST: dict[str, Callable[[str, FieldSpec, pl.Expr, int], Fast]] = {
-    "id_number": _id_number,
-    "text": _text,
-    "date": _date,
-    "enum": _enum,
-    "bool": _bool,
-    "int": _int,
-    "events": _events,
-    "periods": _periods,
-}
+FastParser = Callable[[str, FieldSpec, pl.Expr, int], Fast]
+"""A fast parser: (field, spec, raw cell, period width) -> typed columns and ``ok`` flag."""
