@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,7 @@ def test_score_takes_the_sex_from_the_id_number() -> None:
     assert record["sex"] == "male"
     card = score_record(loaded, record, applicant="-")
     assert card.eligible
+    assert Decimal(str(card.total)) == Decimal(56)
     woman = validate_applicant(loaded.scheme, {"id_number": WOMAN, **ROW}, where="-", today=TODAY)
     assert woman["sex"] == "female"
 
@@ -81,6 +83,7 @@ def test_rank_gives_the_same_result_as_score(runner: CliRunner, tmp_path: Path) 
     assert result.exit_code == ExitCode.OK, (result.stdout, result.stderr)
     summary = json.loads(result.stdout)
     assert (summary["rows"], summary["invalid"], summary["eligible"]) == (4, 2, 2)
+    assert Decimal(summary["cutoff"]) == Decimal(56)  # both men score 56, as score says
     errors = list(csv.DictReader(io.StringIO(bad.read_bytes().decode("utf-8-sig"))))
     assert [(e["row"], e["column"]) for e in errors] == [("4", "sex"), ("5", "sex")]
     assert "give it, or a valid ID number" in errors[0]["reason"]
