@@ -3,12 +3,17 @@ its kind, and what other modules list by type agrees with it."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
 from typing import get_args
 
 from hukoucalc.batch.draw import DRAW
 from hukoucalc.batch.kinds import BATCH
-from hukoucalc.kinds import KINDS
+from hukoucalc.engine.compile import compile_scheme
+from hukoucalc.kinds import KINDS, kind
 from hukoucalc.scheme.checks import NUMERIC
+from hukoucalc.scheme.load import load_scheme
 from hukoucalc.scheme.model import FieldSpec, FieldType
 
 SPEC = FieldSpec(type="text", label="any")
@@ -38,3 +43,24 @@ def test_a_batch_has_an_exact_parser_and_a_generator_for_every_kind_and_a_fast_o
 def test_a_quantity_has_a_scale_and_every_kind_shows_a_value() -> None:
     assert [name for name, k in KINDS.items() if k.numeric] == ["bool", "int", "decimal"]
     assert all(k.shown(SPEC, None) == "—" for k in KINDS.values())
+
+
+def test_a_value_is_shown_and_a_quantity_scaled_by_its_kind() -> None:
+    def spec(**kw: object) -> FieldSpec:
+        return FieldSpec.model_validate({"label": "x", **kw})
+
+    shown = {
+        "yes": (spec(type="bool"), True),
+        "本科": (spec(type="enum", values={"b": "本科"}), "b"),
+        "2015-01..2015-06": (spec(type="periods"), ((24180, 24182), (24183, 24185))),
+        "2020-05-01, 2021-03-02": (spec(type="events"), (dt.date(2020, 5, 1), dt.date(2021, 3, 2))),
+        "1.5": (spec(type="decimal", places=2), Decimal("1.50")),
+        "7": (spec(type="int"), 7),
+    }
+    for text, (one, value) in shown.items():
+        assert kind(one).shown(one, value) == text
+    cents = spec(type="decimal", places=2)
+    assert kind(cents).step(cents) == Fraction(1, 100)
+    scheme = load_scheme("beijing-2018").scheme
+    scales = compile_scheme(scheme).scales
+    assert {n for n, s in scheme.fields.items() if kind(s).numeric} <= set(scales)
