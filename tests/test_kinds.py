@@ -4,8 +4,10 @@ its kind, and what other modules list by type agrees with it."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import get_args
 
 from hukoucalc.batch.draw import DRAW
@@ -64,3 +66,18 @@ def test_a_value_is_shown_and_a_quantity_scaled_by_its_kind() -> None:
     scheme = load_scheme("beijing-2018").scheme
     scales = compile_scheme(scheme).scales
     assert {n for n, s in scheme.fields.items() if kind(s).numeric} <= set(scales)
+
+
+def test_no_module_but_the_kinds_dispatches_on_a_field_type() -> None:
+    """Issue 10's done-when: ``grep -rn "spec.type ==" hukoucalc/`` shows only the registry (and
+    ``scheme/model.py``'s validators, which define the language's field shapes)."""
+    package = Path(__file__).resolve().parent.parent / "hukoucalc"
+    pattern = re.compile(r"\.type == |\.type in \(|\.type not in \(")
+    found = [
+        f"{path.relative_to(package)}:{n}"
+        for path in sorted(package.rglob("*.py"))
+        if path.parent.name != "kinds" and path.relative_to(package).as_posix() != "scheme/model.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert found == []
