@@ -16,7 +16,7 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -25,8 +25,8 @@ from pydantic import BaseModel
 
 from hukoucalc import __version__, periods
 from hukoucalc.engine.compile import Compiled, compile_scheme
-from hukoucalc.engine.scalar import evaluate_one
-from hukoucalc.engine.units import format_decimal, to_decimal
+from hukoucalc.engine.scalar import evaluate_one, round_fraction
+from hukoucalc.engine.units import exact_text, format_decimal, to_decimal
 from hukoucalc.errors import UsageError, option
 from hukoucalc.scheme.load import LoadedScheme
 from hukoucalc.scheme.model import Scheme
@@ -36,12 +36,44 @@ SCHEMA_VERSION = 1
 DEFAULT_YEARS = 20  # how far the projection runs when no ``until`` is given
 MAX_YEARS = 100
 PERSONAL = ("birth_date", "sex")  # facts of the person (the ID number fixes them), never suggested
+TREND_ROUNDS = 5  # the published rounds a trend is fitted to, by default
+MIN_TREND = 3  # published cut-offs a trend needs (and from which it is the default target)
+MAX_TREND_ROUNDS = 50
+
+TREND = "trend"  # the target asking for the projected cut-off line
+CUTOFF = "cutoff"  # the target asking for the threshold or the latest published cut-off
+
+
+class TrendNote(BaseModel):
+    """A published cut-off of the fitted series that carries a note (e.g. a disputed value):
+    the value given in the scheme is used all the same."""
+
+    year: int
+    score: str
+    note: str
+
+
+class Trend(BaseModel):
+    """How a rising cut-off is projected: the exact least-squares line through the last ``n``
+    published cut-offs, ``line(year) = intercept + slope * (year - origin)``, each round's line
+    rounded half-up to the scheme's places. ``slope`` and ``intercept`` are exact: a decimal
+    when it terminates, else a fraction ``p/q``."""
+
+    method: str  # "least_squares"
+    n: int
+    years: list[int]  # the published rounds fitted
+    scores: list[str]
+    origin: int  # the year the intercept is at (the last published round)
+    slope: str  # points a year
+    intercept: str  # the line at ``origin``
+    notes: list[TrendNote]
 
 
 class PlanTarget(BaseModel):
-    kind: str  # "cutoff" (latest published), "threshold", or "given" (a target passed in)
+    kind: str  # "cutoff" (latest published), "threshold", "given" (passed in) or "trend"
     year: int | None
-    score: str
+    score: str  # the line of the first projected round (the one line, unless "trend")
+    trend: Trend | None = None
 
 
 class RoundPoint(BaseModel):
@@ -52,6 +84,7 @@ class RoundPoint(BaseModel):
     total: str
     eligible: bool
     failed_gates: list[str]
+    target: str  # the line this round is measured against (a trend's projected line)
     reached: bool  # eligible and total >= target
     lines: dict[str, str]  # indicator id -> points
 
@@ -140,9 +173,9 @@ def continue_as_now(scheme: Scheme, record: dict[str, Any], now: int, last: int)
 class _Projector:
     """Scores one record with the scheme's dates shifted by k months."""
 
-    def __init__(self, compiled: Compiled, target: Fraction) -> None:
+    def __init__(self, compiled: Compiled, line: Callable[[int], Fraction]) -> None:
         self.compiled = compiled
-        self.target = target
+        self.line = line  # round n (0: the scheme's own) -> the target it is measured against
         self._schemes: dict[int, Compiled] = {}
 
     def shifted(self, k: int) -> Compiled:
@@ -169,8 +202,13 @@ class _Projector:
             capped=capped,
         )
 
+    def target(self, point: _Point) -> Fraction:
+        """The line a point is measured against: its round's, or for a month between two
+        rounds the next round's (the one whose cut-off it would count toward)."""
+        return self.line(-(-point.shift // 12))
+
     def reached(self, point: _Point) -> bool:
-        return point.eligible and point.total >= self.target
+        return point.eligible and point.total >= self.target(point)
 
 
 def make_plan(
@@ -178,14 +216,17 @@ def make_plan(
     record: dict[str, Any],
     *,
     applicant: str,
-    target: Decimal | None = None,
+    target: Decimal | str | None = None,
     until: dt.date | None = None,
+    trend_rounds: int = TREND_ROUNDS,
 ) -> Plan:
     """Project the applicant month by month up to ``until`` and find the first round reaching
-    ``target`` (default: the scheme's threshold or latest published cut-off)."""
+    ``target``: a score, ``"cutoff"`` (the scheme's threshold or latest published cut-off) or
+    ``"trend"`` (the cut-off projected from the last ``trend_rounds`` published ones, see
+    :class:`Trend`). Default: the trend where the scheme has :data:`MIN_TREND` or more published
+    cut-offs (and no threshold), else ``"cutoff"``."""
     scheme = loaded.scheme
     as_of = scheme.dates["as_of"]
-    goal = _target(scheme, target)
     until = until or shift_date(as_of, 12 * DEFAULT_YEARS)
     given = option("until")
     if until < as_of:
@@ -196,7 +237,8 @@ def make_plan(
     if shift_date(as_of, months) > until:
         months -= 1
     compiled = compile_scheme(scheme, origin=loaded.origin)
-    projector = _Projector(compiled, Fraction(Decimal(goal.score)))
+    goal, line = _target(scheme, target, trend_rounds, compiled.places)
+    projector = _Projector(compiled, line)
     now, last = periods.month_of_date(as_of), periods.month_of_date(until)
     base = continue_as_now(scheme, record, now, last)
     points = [projector.at(base, k) for k in range(months + 1)]
@@ -220,6 +262,7 @@ def make_plan(
                 total=_text(p.total),
                 eligible=p.eligible,
                 failed_gates=p.failed,
+                target=_text(projector.target(p)),
                 reached=projector.reached(p),
                 lines={i: format_decimal(to_decimal(v, unit)) for i, v in p.lines.items()},
             )
@@ -233,17 +276,84 @@ def make_plan(
     )
 
 
-def _target(scheme: Scheme, given: Decimal | None) -> PlanTarget:
-    if given is not None:
-        return PlanTarget(kind="given", year=None, score=format_decimal(given))
+def _target(
+    scheme: Scheme, given: Decimal | str | None, trend_rounds: int, places: int
+) -> tuple[PlanTarget, Callable[[int], Fraction]]:
+    """The target and the line of each projected round (round 0: the scheme's own)."""
+    if isinstance(given, Decimal):
+        score = Fraction(given)
+        return PlanTarget(kind="given", year=None, score=format_decimal(given)), lambda n: score
+    if given not in (None, TREND, CUTOFF):
+        raise UsageError(f"{option('target')}: {given!r} is not a score, {CUTOFF} or {TREND}")
     found = published_target(scheme)
+    if given == TREND or (
+        given is None
+        and found is not None
+        and found[0] == "cutoff"
+        and len(scheme.cutoffs) >= MIN_TREND
+    ):
+        return _trend(scheme, trend_rounds, places)
     if found is None:
         raise UsageError(
             f"scheme '{scheme.scheme.id}' has no threshold and no published cut-off: "
             f"give the score to reach with {option('target')}"
         )
-    kind, year, score, _ = found
-    return PlanTarget(kind=kind, year=year, score=format_decimal(score))
+    kind, year, value, _ = found
+    line = Fraction(value)
+    return PlanTarget(kind=kind, year=year, score=format_decimal(value)), lambda n: line
+
+
+def _trend(
+    scheme: Scheme, rounds: int, places: int
+) -> tuple[PlanTarget, Callable[[int], Fraction]]:
+    """The least-squares line through the last ``rounds`` published cut-offs, exact."""
+    if not 2 <= rounds <= MAX_TREND_ROUNDS:
+        raise UsageError(
+            f"{option('trend_rounds')} {rounds}: fit the trend to 2 to {MAX_TREND_ROUNDS} rounds"
+        )
+    series = sorted(scheme.cutoffs, key=lambda c: c.year)
+    if len(series) < MIN_TREND:
+        raise UsageError(
+            f"scheme '{scheme.scheme.id}' has {len(series)} published cut-off"
+            f"{'' if len(series) == 1 else 's'}; a trend needs at least {MIN_TREND}: "
+            f"give the score to reach with {option('target')}, or {CUTOFF}"
+        )
+    used = series[-rounds:]
+    origin = used[-1].year
+    xs = [Fraction(c.year - origin) for c in used]
+    ys = [Fraction(c.score) for c in used]
+    slope, intercept = least_squares(xs, ys)
+    year = scheme.scheme.year
+
+    def line(n: int) -> Fraction:
+        return round_fraction(intercept + slope * (year + n - origin), places)
+
+    trend = Trend(
+        method="least_squares",
+        n=len(used),
+        years=[c.year for c in used],
+        scores=[format_decimal(c.score) for c in used],
+        origin=origin,
+        slope=exact_text(slope.numerator, slope.denominator),
+        intercept=exact_text(intercept.numerator, intercept.denominator),
+        notes=[
+            TrendNote(year=c.year, score=format_decimal(c.score), note=c.note)
+            for c in used
+            if c.note
+        ],
+    )
+    return PlanTarget(kind=TREND, year=None, score=_text(line(0)), trend=trend), line
+
+
+def least_squares(xs: list[Fraction], ys: list[Fraction]) -> tuple[Fraction, Fraction]:
+    """``(slope, intercept)`` of the exact least-squares line ``y = intercept + slope * x``;
+    at least two distinct ``xs``."""
+    n = len(xs)
+    mean_x, mean_y = sum(xs, Fraction(0)) / n, sum(ys, Fraction(0)) / n
+    sxx = sum(((x - mean_x) ** 2 for x in xs), Fraction(0))
+    sxy = sum(((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)), Fraction(0))
+    slope = sxy / sxx
+    return slope, mean_y - slope * mean_x
 
 
 def _text(value: Fraction) -> str:
@@ -254,8 +364,12 @@ def _never(
     scheme: Scheme, points: list[_Point], rounds: list[_Point], projector: _Projector, year: int
 ) -> Never:
     start, end = points[0], points[-1]
-    best_n = max(range(len(rounds)), key=lambda n: (rounds[n].total, -n))
+    best_n = max(
+        range(len(rounds)), key=lambda n: (rounds[n].total - projector.target(rounds[n]), -n)
+    )
     best = rounds[best_n]
+    line = projector.target(best)
+    fixed = len({projector.target(r) for r in rounds}) == 1
     labels = {i.id: i.label for i in scheme.indicators} | {g.id: g.label for g in scheme.groups}
     unit = projector.compiled.unit
 
@@ -283,12 +397,18 @@ def _never(
     for b in blockers:
         when = "at every month" if b.since is None else f"from {b.since} on"
         reasons.append(f"gate '{b.gate}' ({b.label}) fails {when}: {b.reason}")
-    if best.total < projector.target:
-        gap = _text(projector.target - best.total)
-        reasons.append(
-            f"the best projected score is {_text(best.total)} (round {year + best_n}), "
-            f"{gap} short of the target"
-        )
+    if best.total < line:
+        gap = _text(line - best.total)
+        if fixed:
+            reasons.append(
+                f"the best projected score is {_text(best.total)} (round {year + best_n}), "
+                f"{gap} short of the target"
+            )
+        else:
+            reasons.append(
+                f"the closest round is {year + best_n}: {_text(best.total)}, "
+                f"{gap} short of its projected line {_text(line)}"
+            )
         if falling:
             changes = ", ".join(f"{labels[i]} {worth(i, start)} → {worth(i, end)}" for i in falling)
             reasons.append(f"falling with time: {changes}")

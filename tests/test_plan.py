@@ -182,6 +182,7 @@ def test_json_document_shape(runner: CliRunner) -> None:
         "total": "101",
         "eligible": True,
         "failed_gates": [],
+        "target": "100",
         "reached": True,
         "lines": {"employment": "66", "education": "15", "rental": "0", "area": "0", "age": "20"},
     }
@@ -322,7 +323,8 @@ def test_applicant_errors(runner: CliRunner) -> None:
 def test_scheme_from_the_applicant_file(runner: CliRunner) -> None:
     doc = plan_json(runner, "examples/applicant-beijing-2020.json")
     assert doc["scheme"]["id"] == "beijing-2020"
-    assert doc["target"] == {"kind": "cutoff", "year": 2021, "score": "100.88"}
+    # two published cut-offs (2020, 2021): too few for a trend, so the latest is the target
+    assert doc["target"] == {"kind": "cutoff", "year": 2021, "score": "100.88", "trend": None}
     assert (doc["first_round"], doc["rounds"][0]["total"]) == (2020, "101.38")
 
 
@@ -363,3 +365,120 @@ def test_a_target_typed_with_more_digits_is_shown_as_typed(runner: CliRunner) ->
     """101.381 is not shown as 101.38 (a round at 101.38 would seem to reach it)."""
     out = run(runner, "plan", "examples/applicant-beijing-2020.json", "--target", "101.381")
     assert "Target 101.381 (--target)" in out.stdout and "target 101.381 =" in out.stdout
+
+
+TREND = DATA / "trend.toml"
+
+
+def test_trend_is_the_default_with_three_cut_offs_and_pins_its_arithmetic(
+    runner: CliRunner,
+) -> None:
+    """trend.toml: cut-offs 2021 99, 2022 99.5, 2023 100. x = year − 2023: −2, −1, 0 (mean −1);
+    y mean 99.5; Sxy = (−2+1)(99−99.5) + 0 + (0+1)(100−99.5) = 0.5 + 0.5 = 1; Sxx = 1 + 0 + 1 = 2:
+    slope 0.5, intercept (at 2023) 99.5 + 0.5 = 100. Lines 2024 100.5, 2025 101, 2026 101.5,
+    2027 102. The accrual applicant scores 95, 98, 101, 104 (cases.json): 2026 misses 101.5 by
+    0.5, 2027 reaches 102. Month by month (0.25 a month from 95, each month against the next
+    round's line): months 13-24 need 101.5, i.e. 26 months, past that round; months 25-36 need
+    102: month 28, the cut-off 2026-04-30."""
+    doc = plan_json(runner, DATA / "accrual.json", "-s", TREND)
+    assert doc["target"] == {
+        "kind": "trend",
+        "year": None,
+        "score": "100.5",
+        "trend": {
+            "method": "least_squares",
+            "n": 3,
+            "years": [2021, 2022, 2023],
+            "scores": ["99", "99.5", "100"],
+            "origin": 2023,
+            "slope": "0.5",
+            "intercept": "100",
+            "notes": [
+                {
+                    "year": 2022,
+                    "score": "99.5",
+                    "note": "DISPUTED in the test: 99.5 or 99.4; the given value is used",
+                }
+            ],
+        },
+    }
+    rounds = [(r["year"], r["total"], r["target"], r["reached"]) for r in doc["rounds"][:4]]
+    assert rounds == [
+        (2024, "95", "100.5", False),
+        (2025, "98", "101", False),
+        (2026, "101", "101.5", False),
+        (2027, "104", "102", True),
+    ]
+    assert (doc["first_round"], doc["first_month"]) == (2027, "2026-04-30")
+    fixed = plan_json(runner, DATA / "accrual.json", "-s", TREND, "--target", "cutoff")
+    assert fixed["target"] == {"kind": "cutoff", "year": 2023, "score": "100", "trend": None}
+    assert fixed["first_round"] == 2026
+
+
+def test_trend_on_the_example_applicant_in_the_2027_round(runner: CliRunner) -> None:
+    """beijing (= beijing-2027), last 5 cut-offs 2022-2026: 105.42, 109.92, 114.46, 117.33
+    (disputed, used as given), 119.92. x = −4..0 (mean −2), y mean 567.05 / 5 = 113.41;
+    deviations −7.99, −3.49, 1.05, 3.92, 6.51; Sxy = 15.98 + 3.49 + 0 + 3.92 + 13.02 = 36.41,
+    Sxx = 10: slope 3.641, intercept (at 2026) 113.41 + 2 × 3.641 = 120.692. Lines: 2027
+    124.333 → 124.33, 2028 127.974 → 127.97, 2029 131.615 → 131.62 (half-up), 2030 135.256 →
+    135.26."""
+    doc = plan_json(
+        runner, "examples/applicant-beijing-2020.json", "-s", "beijing", "--target", "trend"
+    )
+    trend = doc["target"]["trend"]
+    assert (trend["n"], trend["origin"], trend["slope"], trend["intercept"]) == (
+        5,
+        2026,
+        "3.641",
+        "120.692",
+    )
+    assert [n["year"] for n in trend["notes"]] == [2025]
+    assert [r["target"] for r in doc["rounds"][:4]] == ["124.33", "127.97", "131.62", "135.26"]
+    assert doc["today"] == TODAY.isoformat()
+    default = plan_json(runner, "examples/applicant-beijing-2020.json", "-s", "beijing")
+    assert default["target"] == doc["target"]
+
+
+def test_trend_rounds_gives_an_exact_fraction_when_the_line_does_not_terminate(
+    runner: CliRunner,
+) -> None:
+    """Last 3: 2024 114.46, 2025 117.33, 2026 119.92; x = −2, −1, 0; Sxy = −1 × 114.46 + 1 ×
+    119.92 + (the mean's terms cancel) = 5.46, Sxx = 2: slope 2.73; intercept = 351.71 / 3 + 2.73
+    = 359.9 / 3 = 3599/30 (119.9666…). 2027: 3599/30 + 2.73 = 122.6966… → 122.70."""
+    doc = plan_json(
+        runner, "examples/applicant-beijing-2020.json", "-s", "beijing", "--trend-rounds", "3"
+    )
+    trend = doc["target"]["trend"]
+    assert (trend["slope"], trend["intercept"]) == ("2.73", "3599/30")
+    assert doc["rounds"][0]["target"] == "122.7"
+
+
+def test_trend_in_the_terminal(runner: CliRunner) -> None:
+    result = run(runner, "plan", "examples/applicant-beijing-2020.json", "-s", "beijing")
+    assert result.exit_code == 0, result.stderr
+    out = flat(result.stdout)
+    assert "Target: the cut-off trend of the last 5 rounds, 124.33 in 2027." in out
+    assert "line = 120.692 + 3.641 × (year − 2026)" in out
+    assert "the 2025 cut-off 117.33 is used as given: DISPUTED" in out
+    assert "2027 96.38 124.33" in out  # round, projected score, projected line
+    assert "2028 92.38 127.97" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--target", "trend"],
+            "scheme 'plan-test' has 1 published cut-off; a trend needs at least 3",
+        ),
+        (["-s", str(TREND), "--trend-rounds", "1"], "--trend-rounds 1: fit the trend to 2 to 50"),
+        (
+            ["--target", "trends"],
+            "--target: 'trends' is not a number (e.g. 100.88), cutoff or trend",
+        ),
+    ],
+)
+def test_trend_errors(runner: CliRunner, args: list[str], message: str) -> None:
+    scheme = [] if "-s" in args else ["-s", str(SCHEME)]
+    result = run(runner, "plan", DATA / "accrual.json", *scheme, *args)
+    assert_error(result, ExitCode.USAGE, message)
