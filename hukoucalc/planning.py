@@ -25,11 +25,12 @@ from pydantic import BaseModel
 
 from hukoucalc import __version__, periods
 from hukoucalc.engine.compile import Compiled, compile_scheme
+from hukoucalc.engine.reads import fields_read
 from hukoucalc.engine.scalar import evaluate_one, round_fraction
 from hukoucalc.engine.units import exact_text, format_decimal, to_decimal
 from hukoucalc.errors import UsageError, option
 from hukoucalc.scheme.load import LoadedScheme
-from hukoucalc.scheme.model import Scheme
+from hukoucalc.scheme.model import FieldSpec, Scheme
 from hukoucalc.scorecard import SchemeRef, published_target
 
 SCHEMA_VERSION = 1
@@ -124,6 +125,20 @@ class Suggestion(BaseModel):
     first_round: int | None
 
 
+class Assumption(BaseModel):
+    """A value of the applicant that the projection cannot move with time: either it lapses as
+    the scheme says (``holds_for_months``: a status such as 应届毕业生), or it is assumed unchanged
+    in every round (the scheme says nothing)."""
+
+    field: str
+    label: str
+    value: str | bool  # the applicant's value (an enum's code, a number as text)
+    shown: str  # the value in words
+    holds_for_months: int | None  # None: assumed unchanged in every round
+    lapses: dt.date | None  # the first accrual cut-off at which it no longer holds
+    after: str | None  # the value from then on, in words
+
+
 class Plan(BaseModel):
     schema_version: int
     hukoucalc: str
@@ -137,6 +152,7 @@ class Plan(BaseModel):
     first_round: int | None
     never: Never | None
     suggestions: list[Suggestion]
+    assumptions: list[Assumption]
     places: int
 
 
@@ -177,6 +193,18 @@ class _Projector:
         self.compiled = compiled
         self.line = line  # round n (0: the scheme's own) -> the target it is measured against
         self._schemes: dict[int, Compiled] = {}
+        fields = compiled.scheme.fields
+        self.lapsing = [
+            (name, spec.holds_for_months, lapsed_value(spec))
+            for name, spec in fields.items()
+            if spec.holds_for_months is not None
+        ]
+
+    def aged(self, record: dict[str, Any], k: int) -> dict[str, Any]:
+        """The record ``k`` months on: a status the scheme says lapses (``holds_for_months``)
+        falls back to its default once that many months have passed."""
+        lapsed = {name: value for name, months, value in self.lapsing if k >= months}
+        return record | lapsed if lapsed else record
 
     def shifted(self, k: int) -> Compiled:
         if k not in self._schemes:
@@ -188,7 +216,7 @@ class _Projector:
 
     def at(self, record: dict[str, Any], k: int) -> _Point:
         compiled = self.shifted(k)
-        ev = evaluate_one(compiled, record)
+        ev = evaluate_one(compiled, self.aged(record, k))
         assert ev.total is not None and ev.eligible is not None
         capped = [i for i, r in ev.indicators.items() if r.capped]
         capped += [g for g, r in ev.groups.items() if r.capped]
@@ -272,6 +300,7 @@ def make_plan(
         first_round=None if first is None else year + first,
         never=None if first is not None else _never(scheme, points, rounds, projector, year),
         suggestions=_suggestions(scheme, record, projector, rounds, now, last, year, first),
+        assumptions=_assumptions(compiled, record),
         places=compiled.places,
     )
 
@@ -354,6 +383,54 @@ def least_squares(xs: list[Fraction], ys: list[Fraction]) -> tuple[Fraction, Fra
     sxy = sum(((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)), Fraction(0))
     slope = sxy / sxx
     return slope, mean_y - slope * mean_x
+
+
+def lapsed_value(spec: FieldSpec) -> Any:
+    """The value a lapsed status falls back to: the field's default, else no / none / 0."""
+    if spec.type == "bool":
+        return bool(spec.default)
+    if spec.type == "int" and spec.default is not None:
+        return int(spec.default)
+    return spec.default
+
+
+def _shown(spec: FieldSpec, value: Any) -> str:
+    if spec.type == "bool":
+        return "yes" if value else "no"
+    if spec.type == "enum":
+        return (spec.values or {}).get(value, "—") if isinstance(value, str) else "—"
+    return "—" if value is None else format_decimal(Decimal(value))
+
+
+def _assumptions(compiled: Compiled, record: dict[str, Any]) -> list[Assumption]:
+    """The applicant's set values of the fields the scheme reads that time does not move: those
+    the scheme says lapse, and those assumed unchanged (not personal facts, periods or events)."""
+    scheme = compiled.scheme
+    read = fields_read(compiled)
+    as_of = scheme.dates["as_of"]
+    out = []
+    for name, spec in scheme.fields.items():
+        if name in PERSONAL or name not in read or spec.type not in _STATUS:
+            continue
+        value = record.get(name)
+        if value is None or value is False or value in (spec.default, 0):
+            continue
+        months = spec.holds_for_months
+        out.append(
+            Assumption(
+                field=name,
+                label=spec.label,
+                value=value if isinstance(value, (bool, str)) else format_decimal(Decimal(value)),
+                shown=_shown(spec, value),
+                holds_for_months=months,
+                lapses=None if months is None else shift_date(as_of, months),
+                after=None if months is None else _shown(spec, lapsed_value(spec)),
+            )
+        )
+    return out
+
+
+_STATUS = ("bool", "enum", "int", "decimal")
 
 
 def _text(value: Fraction) -> str:

@@ -167,6 +167,7 @@ def test_json_document_shape(runner: CliRunner) -> None:
         "first_round",
         "never",
         "suggestions",
+        "assumptions",
         "places",
     ]
     assert doc["schema_version"] == 1
@@ -482,3 +483,79 @@ def test_trend_errors(runner: CliRunner, args: list[str], message: str) -> None:
     scheme = [] if "-s" in args else ["-s", str(SCHEME)]
     result = run(runner, "plan", DATA / "accrual.json", *scheme, *args)
     assert_error(result, ExitCode.USAGE, message)
+
+
+def test_a_fresh_graduate_is_one_only_for_the_months_the_scheme_says(runner: CliRunner) -> None:
+    """shanghai-2015: 全日制应届高校毕业生 holds_for_months = 12. Born 1990-06-15: 25 on
+    2015-12-31 (age 30); 本科+学士 90; shortage subject 30; graduate 10; insured 2015-07..: 6
+    months (0). 2015: 30 + 90 + 30 + 10 = 160. 2016 (cut-off 2016-12-31, 12 months on): the
+    status has lapsed (0), insurance 18 months = 1 whole year (3): 30 + 90 + 30 + 3 = 153.
+    Without the lapse it would be 163."""
+    doc = plan_json(runner, DATA / "shanghai-graduate.json")
+    totals = [(r["year"], r["total"], r["lines"]["fresh_graduate"]) for r in doc["rounds"][:3]]
+    assert totals == [(2015, "160", "10"), (2016, "153", "0"), (2017, "156", "0")]
+    assert doc["assumptions"] == [
+        {
+            "field": "residence_permit",
+            "label": "持有上海市居住证",
+            "value": True,
+            "shown": "yes",
+            "holds_for_months": None,
+            "lapses": None,
+            "after": None,
+        },
+        {
+            "field": "education",
+            "label": "教育背景（学历、学位）",
+            "value": "bachelor_degree",
+            "shown": "大学本科学历和学士学位",
+            "holds_for_months": None,
+            "lapses": None,
+            "after": None,
+        },
+        {
+            "field": "shortage_subject",
+            "label": "所学专业属紧缺急需专业目录且与所从事工作相符",
+            "value": True,
+            "shown": "yes",
+            "holds_for_months": None,
+            "lapses": None,
+            "after": None,
+        },
+        {
+            "field": "fresh_graduate",
+            "label": "全日制应届高校毕业生",
+            "value": True,
+            "shown": "yes",
+            "holds_for_months": 12,
+            "lapses": "2016-12-31",
+            "after": "no",
+        },
+    ]
+    out = flat(run(runner, "plan", DATA / "shanghai-graduate.json").stdout)
+    assert (
+        "lapses as the scheme says: 全日制应届高校毕业生 yes for 12 months, "
+        "no from the cut-off 2016-12-31 on" in out
+    )
+    assert (
+        "assumed unchanged in every round: 持有上海市居住证 (yes), "
+        "教育背景（学历、学位） (大学本科学历和学士学位)" in out
+    )
+
+
+def test_a_status_without_a_lapse_is_shown_as_assumed_unchanged(runner: CliRunner) -> None:
+    doc = plan_json(runner, DATA / "accrual.json", "-s", SCHEME)
+    assert [(a["field"], a["shown"], a["holds_for_months"]) for a in doc["assumptions"]] == [
+        ("education", "本科", None)
+    ]
+    out = flat(run(runner, "plan", DATA / "accrual.json", "-s", SCHEME).stdout)
+    assert "· assumed unchanged in every round: 学历 (本科)" in out
+
+
+def test_holds_for_months_is_refused_on_a_field_without_a_value_to_lapse() -> None:
+    from hukoucalc.scheme.model import FieldSpec  # noqa: PLC0415
+
+    with pytest.raises(ValueError, match="'holds_for_months' applies only to bool, enum"):
+        FieldSpec.model_validate({"type": "periods", "label": "x", "holds_for_months": 12})
+    with pytest.raises(ValueError, match="greater than or equal to 1"):
+        FieldSpec.model_validate({"type": "bool", "label": "x", "holds_for_months": 0})

@@ -37,6 +37,8 @@ def render_plan(plan: Plan, console: Console, *, options: Options | None = None)
         )
         for line in trend_lines(plan):
             console.print(f"  · {escape(line)}")
+    for line in assumption_lines(plan):
+        console.print(f"  · {escape(line)}")
     console.print(chart(plan))
     if plan.first_round is not None:
         first = next(r for r in plan.rounds if r.year == plan.first_round)
@@ -71,6 +73,20 @@ def target_kind(target: PlanTarget, options: Options | None = None) -> str:
     return (
         "the threshold" if target.kind == "threshold" else word_options(option("target"), options)
     )
+
+
+def assumption_lines(plan: Plan) -> list[str]:
+    """The applicant's values time does not move: the lapsing ones, then the unchanged ones."""
+    lines = [
+        f"lapses as the scheme says: {a.label} {a.shown} for {a.holds_for_months} months, "
+        f"{a.after} from the cut-off {a.lapses} on"
+        for a in plan.assumptions
+        if a.holds_for_months is not None
+    ]
+    kept = [f"{a.label} ({a.shown})" for a in plan.assumptions if a.holds_for_months is None]
+    if kept:
+        lines.append("assumed unchanged in every round: " + ", ".join(kept))
+    return lines
 
 
 def trend_lines(plan: Plan) -> list[str]:
