@@ -22,6 +22,7 @@ from hukoucalc.applicant import (
     decimal_pattern,
     decimal_reason,
 )
+from hukoucalc.batch.ages import missing_ages
 from hukoucalc.batch.canonical import DATE_FORMAT, FAST, ID_FORMAT, TODAY, Fast
 from hukoucalc.batch.columns import EMPTY_END, EMPTY_START, end_col, start_col
 from hukoucalc.idnumber import CHECK, WEIGHTS
@@ -381,10 +382,15 @@ def type_batch(raw: pl.DataFrame, scheme: Scheme, *, today: dt.date) -> Typed:
     widths = {n: max(widths[n], _width(fast, n)) for n in periods}
     fast = _padded(fast, widths)
     if slow_raw.height == 0:
-        return Typed(frame=fast, widths=widths, errors=_long_errors([], raw))
-    slow = _exact(slow_raw, scheme, widths, today)
-    frame = pl.concat([fast.filter(ok), slow.frame.select(fast.columns).cast(fast.schema)])
-    return Typed(frame=frame, widths=widths, errors=slow.errors)
+        frame, errors = fast, _long_errors([], raw)
+    else:
+        slow = _exact(slow_raw, scheme, widths, today)
+        frame = pl.concat([fast.filter(ok), slow.frame.select(fast.columns).cast(fast.schema)])
+        errors = slow.errors
+    missing = missing_ages(frame, widths, scheme, _birth_fields(scheme), ROW)
+    if missing.height:
+        errors = pl.concat([errors, missing.cast(errors.schema)])
+    return Typed(frame=frame, widths=widths, errors=errors)
 
 
 def _fast(
@@ -542,7 +548,8 @@ def _agreement(
     frame: pl.DataFrame, scheme: Scheme, today: dt.date, id_format: pl.Expr | None = None
 ) -> tuple[pl.DataFrame, dict[str, Checks]]:
     """Birth date and sex must agree with the ID number; the birth date is filled from it; a
-    birth date that an age measure needs must be there. ``id_format``: whether the ID number
+    birth date after ``today`` is refused (one that is missing only where an age needs it: see
+    :func:`hukoucalc.batch.ages.missing_ages`). ``id_format``: whether the ID number
     is well formed, when already known."""
     checks: dict[str, Checks] = {}
     ids = [n for n, s in scheme.fields.items() if s.type == "id_number"]
@@ -576,12 +583,9 @@ def _agreement(
             )
         born = pl.col(birth)
         checks.setdefault(birth, []).extend(
-            _first_error(
-                _fail(born.is_null(), "needed for age: give it, or a valid ID number"),
-                _fail(
-                    born > pl.lit(today, dtype=pl.Date),
-                    pl.format(FUTURE_BIRTH, born.cast(pl.String)),
-                ),
+            _fail(
+                born > pl.lit(today, dtype=pl.Date),
+                pl.format(FUTURE_BIRTH, born.cast(pl.String)),
             )
         )
     return frame, checks
