@@ -382,15 +382,21 @@ def type_batch(raw: pl.DataFrame, scheme: Scheme, *, today: dt.date) -> Typed:
     widths = {n: max(widths[n], _width(fast, n)) for n in periods}
     fast = _padded(fast, widths)
     if slow_raw.height == 0:
-        frame, errors = fast, _long_errors([], raw)
-    else:
-        slow = _exact(slow_raw, scheme, widths, today)
-        frame = pl.concat([fast.filter(ok), slow.frame.select(fast.columns).cast(fast.schema)])
-        errors = slow.errors
-    missing = missing_ages(frame, widths, scheme, _birth_fields(scheme), ROW)
-    if missing.height:
-        errors = pl.concat([errors, missing.cast(errors.schema)])
-    return Typed(frame=frame, widths=widths, errors=errors)
+        return Typed(frame=fast, widths=widths, errors=_ages(fast, widths, scheme, None))
+    slow = _exact(slow_raw, scheme, widths, today)
+    fast = fast.filter(ok)
+    frame = pl.concat([fast, slow.frame.select(fast.columns).cast(fast.schema)])
+    return Typed(frame=frame, widths=widths, errors=_ages(fast, widths, scheme, slow.errors))
+
+
+def _ages(
+    frame: pl.DataFrame, widths: dict[str, int], scheme: Scheme, errors: pl.DataFrame | None
+) -> pl.DataFrame:
+    """``errors`` (none: an empty table) with those of the rows of ``frame`` that leave out a
+    date whose age decides something for them (:func:`hukoucalc.batch.ages.missing_ages`)."""
+    found = missing_ages(frame, widths, scheme, _birth_fields(scheme), ROW)
+    base = _long_errors([], frame) if errors is None else errors
+    return pl.concat([base, found.cast(base.schema)]) if found.height else base
 
 
 def _fast(
@@ -485,7 +491,9 @@ def _exact(raw: pl.DataFrame, scheme: Scheme, widths: dict[str, int], today: dt.
     for name in period_fields:
         frame = _merge_rows(frame, name, widths[name])
     found = [e for e in errors if e is not None]
-    return Typed(frame=frame, widths=widths, errors=_long_errors(found, raw))
+    return Typed(
+        frame=frame, widths=widths, errors=_ages(frame, widths, scheme, _long_errors(found, raw))
+    )
 
 
 def _staged(lazy: pl.LazyFrame, parsed: Iterable[Parsed | Fast], today: dt.date) -> pl.LazyFrame:
