@@ -520,7 +520,7 @@ def _candidates(
     field turned on, a period field not running now started from next month."""
     start = periods.format_month(now + 1)
     for name, spec in scheme.fields.items():
-        if name in PERSONAL:
+        if name in PERSONAL or spec.holds_for_months is not None:  # a status, not a choice
             continue
         current = record.get(name)
         if spec.type == "enum":

@@ -559,3 +559,15 @@ def test_holds_for_months_is_refused_on_a_field_without_a_value_to_lapse() -> No
         FieldSpec.model_validate({"type": "periods", "label": "x", "holds_for_months": 12})
     with pytest.raises(ValueError, match="greater than or equal to 1"):
         FieldSpec.model_validate({"type": "bool", "label": "x", "holds_for_months": 0})
+
+
+def test_a_lapsing_status_is_not_suggested(runner: CliRunner, tmp_path: Path) -> None:
+    """Becoming a fresh graduate (a status that lapses, holds_for_months) is no change an
+    applicant chooses: not suggested, though it would add 10 points."""
+    data = json.loads((DATA / "shanghai-graduate.json").read_text(encoding="utf-8"))
+    del data["fresh_graduate"]
+    path = tmp_path / "not-graduate.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    doc = plan_json(runner, path)
+    assert doc["rounds"][0]["total"] == "150"
+    assert "fresh_graduate" not in {s["field"] for s in doc["suggestions"]}
