@@ -17,10 +17,11 @@ import polars as pl
 from pydantic import BaseModel
 
 from hukoucalc import __version__
-from hukoucalc.batch.fields import ROW, Typed, type_batch
+from hukoucalc.batch.fields import Typed, type_batch
+from hukoucalc.batch.names import ADMITTED, QUALIFIED, RANK, ROW, gate_col, group_col, indicator_col
 from hukoucalc.batch.read import read_batch
 from hukoucalc.batch.score import decimal_column, score_batch
-from hukoucalc.batch.select import ADMITTED, QUALIFIED, RANK, select
+from hukoucalc.batch.select import select
 from hukoucalc.batch.write import neutralise
 from hukoucalc.engine.compile import compile_scheme
 from hukoucalc.engine.units import format_decimal, to_decimal
@@ -238,7 +239,7 @@ def _publishable(
     else:
         frame = frame.join(cells, on=ROW, how="left")
     reasons = [
-        pl.when(~pl.col(f"gate:{g.id}")).then(pl.lit(g.reason)).otherwise(None)
+        pl.when(~pl.col(gate_col(g.id))).then(pl.lit(g.reason)).otherwise(None)
         for g in scheme.gates
     ]
     below = "below the cut-off" if scheme.selection.mode == "quota" else "below the threshold"
@@ -256,10 +257,11 @@ def _publishable(
     columns: list[pl.Expr] = [pl.col(RANK).alias("rank")]
     columns += [pl.col(n).fill_null("") for n in role.published]
     columns += [
-        decimal_column(pl.col(f"ind:{i.id}"), unit, places).alias(i.id) for i in scheme.indicators
+        decimal_column(pl.col(indicator_col(i.id)), unit, places).alias(i.id)
+        for i in scheme.indicators
     ]
     columns += [
-        decimal_column(pl.col(f"grp:{g.id}"), unit, places).alias(g.id) for g in scheme.groups
+        decimal_column(pl.col(group_col(g.id)), unit, places).alias(g.id) for g in scheme.groups
     ]
     columns += [
         decimal_column(pl.col("total"), unit, places).alias("total"),

@@ -17,8 +17,7 @@ import polars as pl
 from pydantic import BaseModel
 
 from hukoucalc.batch.columns import age_on, end_col, start_col
-from hukoucalc.batch.fields import ROW
-from hukoucalc.batch.select import ADMITTED
+from hukoucalc.batch.names import ADMITTED, ROW
 from hukoucalc.compare.pool import Ranked
 from hukoucalc.compare.stats import half_up
 from hukoucalc.kinds import kind

@@ -13,8 +13,7 @@ from fractions import Fraction
 import polars as pl
 from pydantic import BaseModel
 
-from hukoucalc.batch.fields import ROW
-from hukoucalc.batch.select import ADMITTED, RANK
+from hukoucalc.batch.names import ADMITTED, RANK, ROW
 from hukoucalc.compare.pool import Ranked
 from hukoucalc.engine.units import format_decimal
 

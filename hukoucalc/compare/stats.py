@@ -14,7 +14,7 @@ from math import ceil
 import polars as pl
 from pydantic import BaseModel
 
-from hukoucalc.batch.select import ADMITTED, QUALIFIED
+from hukoucalc.batch.names import ADMITTED, QUALIFIED, gate_col, group_col, indicator_col
 from hukoucalc.compare.pool import Ranked
 from hukoucalc.engine.scalar import round_fraction
 from hukoucalc.engine.units import format_decimal, to_decimal
@@ -108,7 +108,7 @@ def _exclusions(one: Ranked) -> list[Exclusion]:
     frame = one.chosen.frame
     if not gates or not frame.height:
         return []
-    failing = frame.select((~pl.col(f"gate:{g.id}")).sum().alias(g.id) for g in gates).row(0)
+    failing = frame.select((~pl.col(gate_col(g.id))).sum().alias(g.id) for g in gates).row(0)
     found = [
         Exclusion(gate=g.id, reason=g.reason, failing=int(n))
         for g, n in zip(gates, failing, strict=True)
@@ -119,8 +119,10 @@ def _exclusions(one: Ranked) -> list[Exclusion]:
 
 def _lines(one: Ranked, admitted: pl.DataFrame) -> list[Line]:
     scheme, unit = one.loaded.scheme, one.compiled.unit
-    lines = [("indicator", i.id, i.label, f"ind:{i.id}") for i in scheme.indicators if not i.group]
-    lines += [("group", g.id, g.label, f"grp:{g.id}") for g in scheme.groups]
+    lines = [
+        ("indicator", i.id, i.label, indicator_col(i.id)) for i in scheme.indicators if not i.group
+    ]
+    lines += [("group", g.id, g.label, group_col(g.id)) for g in scheme.groups]
     sums = admitted.select(pl.col(c).sum() for _, _, _, c in lines) if lines else None
     whole = int(admitted["subtotal"].sum()) if admitted.height else 0
     out = []
