@@ -25,8 +25,8 @@ from pydantic import BaseModel
 
 from hukoucalc import __version__, periods
 from hukoucalc.engine.compile import Compiled, compile_scheme
+from hukoucalc.engine.points import Exact, Points, decimal_text, exact_decimal
 from hukoucalc.engine.scalar import evaluate_one
-from hukoucalc.engine.units import format_decimal, to_decimal
 from hukoucalc.errors import UsageError, option
 from hukoucalc.kinds import kind as kind_of
 from hukoucalc.roles import roles
@@ -42,7 +42,7 @@ MAX_YEARS = 100
 class PlanTarget(BaseModel):
     kind: str  # "cutoff" (latest published), "threshold", or "given" (a target passed in)
     year: int | None
-    score: str
+    score: Exact
 
 
 class RoundPoint(BaseModel):
@@ -50,11 +50,11 @@ class RoundPoint(BaseModel):
 
     year: int
     as_of: dt.date  # the round's accrual cut-off
-    total: str
+    total: Exact
     eligible: bool
     failed_gates: list[str]
     reached: bool  # eligible and total >= target
-    lines: dict[str, str]  # indicator id -> points
+    lines: dict[str, Exact]  # indicator id -> points
 
 
 class Blocker(BaseModel):
@@ -69,7 +69,7 @@ class Blocker(BaseModel):
 class Never(BaseModel):
     """Why no round reaches the target by ``until``."""
 
-    best: str  # best projected round total
+    best: Exact  # best projected round total
     best_round: int
     gates: list[Blocker]
     falling: list[str]  # indicators worth less at the end than now
@@ -87,8 +87,8 @@ class Suggestion(BaseModel):
     before: str | bool | None
     after: str | bool
     change: str
-    gain: str  # points gained in the scheme's own round
-    total: str  # the total in that round after the change
+    gain: Exact  # points gained in the scheme's own round
+    total: Exact  # the total in that round after the change
     first_round: int | None
 
 
@@ -218,11 +218,11 @@ def make_plan(
             RoundPoint(
                 year=year + n,
                 as_of=p.as_of,
-                total=_text(p.total),
+                total=exact_decimal(p.total),
                 eligible=p.eligible,
                 failed_gates=p.failed,
                 reached=projector.reached(p),
-                lines={i: format_decimal(to_decimal(v, unit)) for i, v in p.lines.items()},
+                lines={i: Points(v, unit).decimal() for i, v in p.lines.items()},
             )
             for n, p in enumerate(rounds)
         ],
@@ -236,7 +236,7 @@ def make_plan(
 
 def _target(scheme: Scheme, given: Decimal | None) -> PlanTarget:
     if given is not None:
-        return PlanTarget(kind="given", year=None, score=format_decimal(given))
+        return PlanTarget(kind="given", year=None, score=exact_decimal(given))
     found = published_target(scheme)
     if found is None:
         raise UsageError(
@@ -244,11 +244,11 @@ def _target(scheme: Scheme, given: Decimal | None) -> PlanTarget:
             f"give the score to reach with {option('target')}"
         )
     kind, year, score, _ = found
-    return PlanTarget(kind=kind, year=year, score=format_decimal(score))
+    return PlanTarget(kind=kind, year=year, score=exact_decimal(score))
 
 
 def _text(value: Fraction) -> str:
-    return format_decimal(to_decimal(value.numerator, value.denominator))
+    return decimal_text(value)
 
 
 def _never(
@@ -261,7 +261,7 @@ def _never(
     unit = projector.compiled.unit
 
     def worth(ident: str, point: _Point) -> str:
-        return format_decimal(to_decimal(point.lines[ident], unit))
+        return Points(point.lines[ident], unit).text()
 
     falling = [i for i in start.lines if end.lines[i] < start.lines[i]]
     rising = [i for i in start.lines if end.lines[i] > start.lines[i]]
@@ -307,7 +307,7 @@ def _never(
             "the score reaches the target only in rounds when the applicant is ineligible"
         )
     return Never(
-        best=_text(best.total),
+        best=exact_decimal(best.total),
         best_round=year + best_n,
         gates=blockers,
         falling=falling,
@@ -380,8 +380,8 @@ def _suggestions(
             before=before,
             after=after,
             change=change,
-            gain=_text(gain),
-            total=_text(this_round.total),
+            gain=exact_decimal(gain),
+            total=exact_decimal(this_round.total),
             first_round=None if new_first is None else year + new_first,
         )
         order = new_first if new_first is not None else len(rounds)

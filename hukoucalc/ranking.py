@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -24,7 +25,7 @@ from hukoucalc.batch.score import decimal_column, score_batch
 from hukoucalc.batch.select import select
 from hukoucalc.batch.write import neutralise
 from hukoucalc.engine.compile import compile_scheme
-from hukoucalc.engine.units import format_decimal, to_decimal
+from hukoucalc.engine.points import Exact, Points, exact_decimal
 from hukoucalc.errors import ApplicantError, option
 from hukoucalc.kinds import kind
 from hukoucalc.roles import Roles, roles
@@ -38,8 +39,8 @@ WORDS = ("reason", "registration")  # the list's own text columns: neutralised i
 
 
 class Bin(BaseModel):
-    low: str
-    high: str
+    low: Exact
+    high: Exact
     count: int
     cutoff: bool  # the cut-off score falls in this bin
 
@@ -57,9 +58,9 @@ class RankSummary(BaseModel):
     eligible: int
     qualified: int
     quota: int | None
-    threshold: str | None
+    threshold: Exact | None
     admitted: int
-    cutoff: str | None
+    cutoff: Exact | None
     ties_at_cutoff: int
     histogram: list[Bin]
     output: str | None = None
@@ -124,7 +125,7 @@ def rank_file(
         eligible=eligible,
         qualified=int(frame[QUALIFIED].sum()),
         quota=chosen.quota,
-        threshold=format_decimal(scheme.selection.threshold)
+        threshold=exact_decimal(scheme.selection.threshold)
         if scheme.selection.threshold is not None
         else None,
         admitted=int(frame[ADMITTED].sum()),
@@ -161,8 +162,8 @@ def keep_valid(
     return Typed(frame=valid, widths=typed.widths, errors=typed.errors), published, bad_rows.height
 
 
-def _points(units: int | None, unit: int) -> str | None:
-    return None if units is None else format_decimal(to_decimal(units, unit))
+def _points(units: int | None, unit: int) -> Decimal | None:
+    return None if units is None else Points(units, unit).decimal()
 
 
 def _with_duplicates(errors: pl.DataFrame, typed: pl.DataFrame, name: str | None) -> pl.DataFrame:
@@ -326,8 +327,8 @@ def histogram(frame: pl.DataFrame, unit: int, cutoff: int | None, width: int = 5
     found = dict(zip(counts["bin"].to_list(), counts["count"].to_list(), strict=True))
     return [
         Bin(
-            low=format_decimal(to_decimal(b * step, unit)),
-            high=format_decimal(to_decimal((b + 1) * step, unit)),
+            low=Points(b * step, unit).decimal(),
+            high=Points((b + 1) * step, unit).decimal(),
             count=int(found.get(b, 0)),
             cutoff=b == cut_bin,
         )

@@ -18,7 +18,7 @@ DATA = Path(__file__).resolve().parent / "data" / "regress"
 
 def total(scheme: str, applicant: str) -> tuple[str, list[list[str]]]:
     [card] = score_file(DATA / applicant, [str(DATA / scheme)], today=TODAY)
-    return card.total, [[p.points for p in i.parts] for i in card.indicators]
+    return f"{card.total:f}", [[p.points for p in i.parts] for i in card.indicators]
 
 
 @pytest.mark.parametrize(

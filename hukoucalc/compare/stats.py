@@ -8,6 +8,7 @@ shows its points with. Shares are percentages rounded half-up to 0.01.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 from math import ceil
 
@@ -16,8 +17,8 @@ from pydantic import BaseModel
 
 from hukoucalc.batch.names import ADMITTED, QUALIFIED, gate_col, group_col, indicator_col
 from hukoucalc.compare.pool import Ranked
+from hukoucalc.engine.points import Exact, Points, exact_decimal
 from hukoucalc.engine.scalar import round_fraction
-from hukoucalc.engine.units import format_decimal, to_decimal
 from hukoucalc.ranking import Bin, histogram
 
 QUARTILES = (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4))
@@ -29,9 +30,9 @@ class Line(BaseModel):
     id: str
     label: str
     kind: str  # "indicator" or "group"
-    points: str  # sum over the admitted
-    mean: str  # per admitted applicant
-    share: str | None  # percent of the admitted's summed subtotals
+    points: Exact  # sum over the admitted
+    mean: Exact  # per admitted applicant
+    share: Exact | None  # percent of the admitted's summed subtotals
 
 
 class Exclusion(BaseModel):
@@ -50,17 +51,17 @@ class SchemeStats(BaseModel):
     as_of: str  # the round's reference date (dates.as_of)
     selection: str
     quota: int | None
-    threshold: str | None
+    threshold: Exact | None
     eligible: int
     excluded_by: list[Exclusion]  # each gate anyone fails, most failed first
     qualified: int
     admitted: int
-    cutoff: str | None
+    cutoff: Exact | None
     ties_at_cutoff: int
-    mean: str | None
-    quartiles: list[str]  # [Q1, median, Q3] of the admitted's totals
-    lowest: str | None
-    highest: str | None
+    mean: Exact | None
+    quartiles: list[Exact]  # [Q1, median, Q3] of the admitted's totals
+    lowest: Exact | None
+    highest: Exact | None
     lines: list[Line]
     histogram: list[Bin]  # eligible applicants by total, bins of 5 points
 
@@ -72,8 +73,8 @@ def scheme_stats(one: Ranked) -> SchemeStats:
     totals = admitted["total"].sort().to_list()
     n = len(totals)
 
-    def points(units: int) -> str:  # to the scheme's places, as the ranked list writes them
-        return format_decimal(to_decimal(units, unit), comp.places)
+    def points(units: int) -> Decimal:  # to the scheme's places, as the ranked list writes them
+        return Points(units, unit).decimal(comp.places)
 
     mean = half_up(Fraction(sum(totals), n * unit), comp.places + 2) if n else None
     quartiles = [points(totals[max(ceil(p * n), 1) - 1]) for p in QUARTILES] if n else []
@@ -85,7 +86,7 @@ def scheme_stats(one: Ranked) -> SchemeStats:
         as_of=comp.date("as_of").isoformat(),
         selection=scheme.selection.mode,
         quota=chosen.quota,
-        threshold=format_decimal(scheme.selection.threshold)
+        threshold=exact_decimal(scheme.selection.threshold)
         if scheme.selection.threshold is not None
         else None,
         eligible=int(frame["eligible"].sum()),
@@ -134,7 +135,7 @@ def _lines(one: Ranked, admitted: pl.DataFrame) -> list[Line]:
                 id=ident,
                 label=label,
                 kind=kind,
-                points=format_decimal(to_decimal(total, unit)),
+                points=Points(total, unit).decimal(),
                 mean=half_up(Fraction(total, n * unit) if n else Fraction(0), places),
                 share=half_up(Fraction(100 * total, whole), 2) if whole else None,
             )
@@ -142,8 +143,8 @@ def _lines(one: Ranked, admitted: pl.DataFrame) -> list[Line]:
     return out
 
 
-def half_up(value: Fraction, places: int) -> str:
-    """A fraction as decimal text with ``places`` decimals, rounded half away from zero by the
+def half_up(value: Fraction, places: int) -> Decimal:
+    """A fraction as a Decimal with ``places`` decimals, rounded half away from zero by the
     engine's one rounding rule."""
     kept = round_fraction(value, places, "half_up")
-    return format_decimal(to_decimal(kept.numerator, kept.denominator), places)
+    return exact_decimal(kept, places)  # exact: kept has places decimals

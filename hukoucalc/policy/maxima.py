@@ -13,8 +13,8 @@ import math
 from collections.abc import Iterable
 from fractions import Fraction
 
+from hukoucalc.engine.points import exact_text
 from hukoucalc.engine.scalar import round_fraction, rule_points
-from hukoucalc.engine.units import exact_text
 from hukoucalc.policy.conditions import Satisfiability
 from hukoucalc.policy.spans import (
     ZERO,

@@ -3,7 +3,6 @@ the first round reaching it (or why none does), and the suggestions."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from fractions import Fraction
 
 from rich.console import Console
@@ -62,8 +61,8 @@ def target_kind(target: PlanTarget, options: Options | None = None) -> str:
 
 def chart(plan: Plan) -> Table:
     """Score by round as bars, the target as a vertical line (│) across them."""
-    target = Fraction(Decimal(plan.target.score))
-    top = max([target, *(Fraction(Decimal(r.total)) for r in plan.rounds)])
+    target = Fraction(plan.target.score)
+    top = max([target, *(Fraction(r.total) for r in plan.rounds)])
     scale = top if top > 0 else Fraction(1)
     mark = _column(target, scale)
     table = Table(title="Projected score by round", title_justify="left", box=None)
@@ -72,7 +71,7 @@ def chart(plan: Plan) -> Table:
     table.add_column(f"target {fixed(plan.target.score, plan.places)} = │", no_wrap=True)
     table.add_column("")
     for r in plan.rounds:
-        length = _column(Fraction(Decimal(r.total)), scale)
+        length = _column(Fraction(r.total), scale)
         cells = ["█" if i < length else " " for i in range(BAR + 1)]
         if 0 <= mark <= BAR:
             cells[mark] = "│"
