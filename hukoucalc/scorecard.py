@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from hukoucalc import __version__
 from hukoucalc.describe import input_text, plural, rule_text, unit_of, value_text
 from hukoucalc.engine.compile import compile_scheme
-from hukoucalc.engine.points import Exact, Points, exact_decimal, exact_text
+from hukoucalc.engine.points import Exact, ExactFraction, Points, exact_decimal
 from hukoucalc.engine.scalar import explain_one
 from hukoucalc.scheme.load import LoadedScheme
 from hukoucalc.scheme.model import Scheme, Table
@@ -28,7 +28,7 @@ class Counted(BaseModel):
     inputs: dict[str, str]
     counted: str | None
     rule: str
-    points: str
+    points: ExactFraction  # exact: a part is rounded only as part of its line
 
 
 class IndicatorLine(BaseModel):
@@ -139,7 +139,7 @@ def score_record(loaded: LoadedScheme, record: dict[str, Any], *, applicant: str
                     inputs={f: input_text(scheme, f, record.get(f)) for f in fields},
                     counted=counted,
                     rule=rule_text(scheme, part.rule, part.measure, _chosen(part.rule, record)),
-                    points=exact_text(got.points, compiled.unit),
+                    points=Fraction(got.points, compiled.unit),
                 )
             )
         bounds = [f"cap {value_text(ind.cap, record)}" if ind.cap is not None else ""]

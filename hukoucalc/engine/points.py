@@ -113,9 +113,20 @@ class Points:
         return self.fraction() >= other.fraction()
 
 
-def exact_text(units: int, unit: int) -> str:
-    """``units / unit`` as exact text: a decimal when it has one, else a fraction ``p/q``."""
-    value = Fraction(units, unit)
+def fraction_text(value: Fraction) -> str:
+    """``value`` as exact text: a decimal when it has one, else a fraction ``p/q``."""
     if terminates(value.denominator):
         return decimal_text(value)
     return f"{value.numerator}/{value.denominator}"
+
+
+def exact_text(units: int, unit: int) -> str:
+    """``units / unit`` as exact text: :func:`fraction_text`."""
+    return fraction_text(Fraction(units, unit))
+
+
+ExactFraction = Annotated[
+    Fraction, PlainSerializer(fraction_text, return_type=str, when_used="always")
+]
+"""A model field of points that may have no decimal (a part before its line is rounded):
+an exact Fraction, dumped as :func:`fraction_text` ("2.5", or "10/3")."""

@@ -10,18 +10,18 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from hukoucalc.engine.points import decimal_text
+from hukoucalc.engine.points import decimal_text, exact_decimal
+from hukoucalc.engine.units import terminates
 from hukoucalc.scorecard import SchemeRef, Scorecard, Target
 
 
-def fixed(value: Decimal | str, places: int) -> str:
+def fixed(value: Decimal | Fraction, places: int) -> str:
     """Points to ``places`` at least, never rounded (a target typed with more digits keeps
-    them); a part's exact text ("10/3", an unrounded part) as ≈ to ``places``, half up."""
-    if isinstance(value, str):
-        if "/" in value:
-            numerator, denominator = value.split("/")
-            return "≈" + decimal_text(Fraction(int(numerator), int(denominator)), places)
-        value = Decimal(value)
+    them); a part with no decimal (10/3, an unrounded part) as ≈ to ``places``, half up."""
+    if isinstance(value, Fraction):
+        if not terminates(value.denominator):
+            return "≈" + decimal_text(value, places)
+        value = exact_decimal(value)
     shown = max(places, -int(value.as_tuple().exponent))
     return decimal_text(value, shown)  # exact: never fewer places than the value has
 
