@@ -19,7 +19,17 @@ from pydantic import BaseModel
 
 from hukoucalc import __version__
 from hukoucalc.batch.fields import Typed, type_batch
-from hukoucalc.batch.names import ADMITTED, QUALIFIED, RANK, ROW, gate_col, group_col, indicator_col
+from hukoucalc.batch.names import (
+    ADMITTED,
+    ELIGIBLE,
+    QUALIFIED,
+    RANK,
+    ROW,
+    TOTAL,
+    gate_col,
+    group_col,
+    indicator_col,
+)
 from hukoucalc.batch.read import read_batch
 from hukoucalc.batch.score import decimal_column, score_batch
 from hukoucalc.batch.select import select
@@ -113,7 +123,7 @@ def rank_file(
         chosen.frame, cells, loaded, role, compiled.unit, compiled.places, spreadsheet=spreadsheet
     )
     frame = chosen.frame
-    eligible = int(frame["eligible"].sum())
+    eligible = int(frame[ELIGIBLE].sum())
     summary = RankSummary(
         hukoucalc=__version__,
         scheme={"id": loaded.id, "sha256": loaded.sha256, "origin": loaded.origin},
@@ -247,7 +257,7 @@ def _publishable(
     if scheme.selection.mode == "threshold_then_keys":
         below = "below the threshold, or after the last place"
     reason = (
-        pl.when(~pl.col("eligible"))
+        pl.when(~pl.col(ELIGIBLE))
         .then(pl.concat_str(reasons, separator="；", ignore_nulls=True) if reasons else pl.lit(""))
         .when(~pl.col(ADMITTED))
         .then(pl.lit(below))
@@ -265,8 +275,8 @@ def _publishable(
         decimal_column(pl.col(group_col(g.id)), unit, places).alias(g.id) for g in scheme.groups
     ]
     columns += [
-        decimal_column(pl.col("total"), unit, places).alias("total"),
-        pl.col("eligible"),
+        decimal_column(pl.col(TOTAL), unit, places).alias("total"),
+        pl.col(ELIGIBLE).alias("eligible"),
         pl.col(ADMITTED).alias("admitted"),
         reason.alias("reason"),
     ]
@@ -279,7 +289,7 @@ def _publishable(
             .otherwise(pl.lit(""))
             .alias("registration")
         )
-    order: list[pl.Expr] = [pl.col(RANK), pl.col("total")]
+    order: list[pl.Expr] = [pl.col(RANK), pl.col(TOTAL)]
     if role.id_number is not None and frame[role.id_number].null_count() == 0:
         # unique valid ID numbers: ordered as their first 17 digits are (the 18th follows)
         order.append(pl.col(role.id_number).str.slice(0, 17).cast(pl.Int64))
@@ -313,12 +323,12 @@ def _order(frame: pl.DataFrame, keys: list[pl.Expr], descending: list[bool]) -> 
 def histogram(frame: pl.DataFrame, unit: int, cutoff: int | None, width: int = 5) -> list[Bin]:
     """Eligible applicants by total, in bins of ``width`` points (multiples of it, so bins of
     several schemes line up); the bin holding the cut-off is marked."""
-    eligible = frame.filter(pl.col("eligible"))
+    eligible = frame.filter(pl.col(ELIGIBLE))
     if eligible.height == 0:
         return []
     step = width * unit
     counts = (
-        eligible.group_by((pl.col("total") // step).alias("bin"))
+        eligible.group_by((pl.col(TOTAL) // step).alias("bin"))
         .agg(pl.len().alias("count"))
         .sort("bin")
     )

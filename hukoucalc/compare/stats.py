@@ -15,7 +15,16 @@ from math import ceil
 import polars as pl
 from pydantic import BaseModel
 
-from hukoucalc.batch.names import ADMITTED, QUALIFIED, gate_col, group_col, indicator_col
+from hukoucalc.batch.names import (
+    ADMITTED,
+    ELIGIBLE,
+    QUALIFIED,
+    SUBTOTAL,
+    TOTAL,
+    gate_col,
+    group_col,
+    indicator_col,
+)
 from hukoucalc.compare.pool import Ranked
 from hukoucalc.engine.points import Exact, Points, exact_decimal
 from hukoucalc.engine.scalar import round_fraction
@@ -70,7 +79,7 @@ def scheme_stats(one: Ranked) -> SchemeStats:
     loaded, comp, chosen = one.loaded, one.compiled, one.chosen
     scheme, unit, frame = loaded.scheme, comp.unit, chosen.frame
     admitted = frame.filter(pl.col(ADMITTED))
-    totals = admitted["total"].sort().to_list()
+    totals = admitted[TOTAL].sort().to_list()
     n = len(totals)
 
     def points(units: int) -> Decimal:  # to the scheme's places, as the ranked list writes them
@@ -89,7 +98,7 @@ def scheme_stats(one: Ranked) -> SchemeStats:
         threshold=exact_decimal(scheme.selection.threshold)
         if scheme.selection.threshold is not None
         else None,
-        eligible=int(frame["eligible"].sum()),
+        eligible=int(frame[ELIGIBLE].sum()),
         excluded_by=_exclusions(one),
         qualified=int(frame[QUALIFIED].sum()),
         admitted=n,
@@ -125,7 +134,7 @@ def _lines(one: Ranked, admitted: pl.DataFrame) -> list[Line]:
     ]
     lines += [("group", g.id, g.label, group_col(g.id)) for g in scheme.groups]
     sums = admitted.select(pl.col(c).sum() for _, _, _, c in lines) if lines else None
-    whole = int(admitted["subtotal"].sum()) if admitted.height else 0
+    whole = int(admitted[SUBTOTAL].sum()) if admitted.height else 0
     out = []
     n, places = admitted.height, one.compiled.places + 2
     for kind, ident, label, column in lines:
