@@ -92,3 +92,9 @@ def test_points_compare_and_add_exactly() -> None:
     assert -Points(3, 4) - Points(1, 4) == Points(-1, 1)
     with pytest.raises(AssertionError):
         _ = Points(1, 2) + Points(1, 3)
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=None))
+def test_a_decimal_is_written_exactly_as_its_fraction(value: Decimal) -> None:
+    assert decimal_text(value) == decimal_text(Fraction(value))
+    assert exact_decimal(value).as_tuple() == exact_decimal(Fraction(value)).as_tuple()

@@ -28,6 +28,8 @@ def exact_decimal(value: Number, places: int | None = None) -> Decimal:
     ``places=None``: exact, with no trailing zeros after the point (``value`` must terminate).
     ``places=n``: exactly ``n`` decimals, rounded half away from zero (``ROUND_HALF_UP``).
     Never negative zero."""
+    if places is None and isinstance(value, Decimal):
+        return _stripped(value)
     exact = Fraction(value)
     num, den = exact.numerator, exact.denominator
     if places is None:
@@ -42,6 +44,22 @@ def exact_decimal(value: Number, places: int | None = None) -> Decimal:
         digits = whole + (1 if 2 * rest >= den else 0)  # ROUND_HALF_UP: ties away from zero
     sign = 1 if num < 0 and digits else 0
     return Decimal((sign, tuple(int(d) for d in str(digits)), -places))
+
+
+def _stripped(value: Decimal) -> Decimal:
+    """A finite Decimal without trailing zeros after the point, read off its digits (the fast
+    path of :func:`exact_decimal` for the scheme's own numbers; ``normalize`` would round)."""
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int), f"{value} is not a finite number"
+    if not any(digits):
+        return Decimal(0)
+    if exponent > 0:
+        return Decimal((sign, digits + (0,) * exponent, 0))
+    kept = len(digits)
+    while exponent < 0 and digits[kept - 1] == 0:
+        kept -= 1
+        exponent += 1
+    return Decimal((sign, digits[:kept], exponent))
 
 
 def decimal_text(value: Number, places: int | None = None) -> str:
