@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from hukoucalc import periods
-from hukoucalc.engine.units import format_decimal as num
+from hukoucalc.engine.points import decimal_text as num
 from hukoucalc.scheme.model import (
     AgeMeasure,
     Bands,

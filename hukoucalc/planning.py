@@ -25,9 +25,9 @@ from pydantic import BaseModel
 
 from hukoucalc import __version__, periods
 from hukoucalc.engine.compile import Compiled, compile_scheme
+from hukoucalc.engine.points import Exact, Points, decimal_text, exact_decimal, exact_text
 from hukoucalc.engine.reads import fields_read
 from hukoucalc.engine.scalar import evaluate_one, round_fraction
-from hukoucalc.engine.units import exact_text, format_decimal, to_decimal
 from hukoucalc.errors import UsageError, option
 from hukoucalc.kinds import kind as kind_of
 from hukoucalc.roles import roles
@@ -74,7 +74,7 @@ class Trend(BaseModel):
 class PlanTarget(BaseModel):
     kind: str  # "cutoff" (latest published), "threshold", "given" (passed in) or "trend"
     year: int | None
-    score: str  # the line of the first projected round (the one line, unless "trend")
+    score: Exact  # the line of the first projected round (the one line, unless "trend")
     trend: Trend | None = None
 
 
@@ -83,12 +83,12 @@ class RoundPoint(BaseModel):
 
     year: int
     as_of: dt.date  # the round's accrual cut-off
-    total: str
+    total: Exact
     eligible: bool
     failed_gates: list[str]
-    target: str  # the line this round is measured against (a trend's projected line)
+    target: Exact  # the line this round is measured against (a trend's projected line)
     reached: bool  # eligible and total >= target
-    lines: dict[str, str]  # indicator id -> points
+    lines: dict[str, Exact]  # indicator id -> points
 
 
 class Blocker(BaseModel):
@@ -103,7 +103,7 @@ class Blocker(BaseModel):
 class Never(BaseModel):
     """Why no round reaches the target by ``until``."""
 
-    best: str  # best projected round total
+    best: Exact  # best projected round total
     best_round: int
     gates: list[Blocker]
     falling: list[str]  # indicators worth less at the end than now
@@ -121,8 +121,8 @@ class Suggestion(BaseModel):
     before: str | bool | None
     after: str | bool
     change: str
-    gain: str  # points gained in the scheme's own round
-    total: str  # the total in that round after the change
+    gain: Exact  # points gained in the scheme's own round
+    total: Exact  # the total in that round after the change
     first_round: int | None
 
 
@@ -288,12 +288,12 @@ def make_plan(
             RoundPoint(
                 year=year + n,
                 as_of=p.as_of,
-                total=_text(p.total),
+                total=exact_decimal(p.total),
                 eligible=p.eligible,
                 failed_gates=p.failed,
-                target=_text(projector.target(p)),
+                target=exact_decimal(projector.target(p)),
                 reached=projector.reached(p),
-                lines={i: format_decimal(to_decimal(v, unit)) for i, v in p.lines.items()},
+                lines={i: Points(v, unit).decimal() for i, v in p.lines.items()},
             )
             for n, p in enumerate(rounds)
         ],
@@ -312,7 +312,7 @@ def _target(
     """The target and the line of each projected round (round 0: the scheme's own)."""
     if isinstance(given, Decimal):
         score = Fraction(given)
-        return PlanTarget(kind="given", year=None, score=format_decimal(given)), lambda n: score
+        return PlanTarget(kind="given", year=None, score=exact_decimal(given)), lambda n: score
     if given not in (None, TREND, CUTOFF):
         raise UsageError(f"{option('target')}: {given!r} is not a score, {CUTOFF} or {TREND}")
     found = published_target(scheme)
@@ -330,7 +330,7 @@ def _target(
         )
     kind, year, value, _ = found
     line = Fraction(value)
-    return PlanTarget(kind=kind, year=year, score=format_decimal(value)), lambda n: line
+    return PlanTarget(kind=kind, year=year, score=exact_decimal(value)), lambda n: line
 
 
 def _trend(
@@ -362,17 +362,15 @@ def _trend(
         method="least_squares",
         n=len(used),
         years=[c.year for c in used],
-        scores=[format_decimal(c.score) for c in used],
+        scores=[decimal_text(c.score) for c in used],
         origin=origin,
         slope=exact_text(slope.numerator, slope.denominator),
         intercept=exact_text(intercept.numerator, intercept.denominator),
         notes=[
-            TrendNote(year=c.year, score=format_decimal(c.score), note=c.note)
-            for c in used
-            if c.note
+            TrendNote(year=c.year, score=decimal_text(c.score), note=c.note) for c in used if c.note
         ],
     )
-    return PlanTarget(kind=TREND, year=None, score=_text(line(0)), trend=trend), line
+    return PlanTarget(kind=TREND, year=None, score=exact_decimal(line(0)), trend=trend), line
 
 
 def least_squares(xs: list[Fraction], ys: list[Fraction]) -> tuple[Fraction, Fraction]:
@@ -396,7 +394,7 @@ def _shown(spec: FieldSpec, value: Any) -> str:
         return "yes" if value else "no"
     if kind_of(spec).choices:
         return (spec.values or {}).get(value, "—") if isinstance(value, str) else "—"
-    return "—" if value is None else format_decimal(Decimal(value))
+    return "—" if value is None else decimal_text(Decimal(value))
 
 
 def _assumptions(compiled: Compiled, record: dict[str, Any]) -> list[Assumption]:
@@ -419,7 +417,7 @@ def _assumptions(compiled: Compiled, record: dict[str, Any]) -> list[Assumption]
             Assumption(
                 field=name,
                 label=spec.label,
-                value=value if isinstance(value, (bool, str)) else format_decimal(Decimal(value)),
+                value=value if isinstance(value, (bool, str)) else decimal_text(Decimal(value)),
                 shown=_shown(spec, value),
                 holds_for_months=months,
                 lapses=None if months is None else shift_date(as_of, months),
@@ -430,7 +428,7 @@ def _assumptions(compiled: Compiled, record: dict[str, Any]) -> list[Assumption]
 
 
 def _text(value: Fraction) -> str:
-    return format_decimal(to_decimal(value.numerator, value.denominator))
+    return decimal_text(value)
 
 
 def _never(
@@ -447,7 +445,7 @@ def _never(
     unit = projector.compiled.unit
 
     def worth(ident: str, point: _Point) -> str:
-        return format_decimal(to_decimal(point.lines[ident], unit))
+        return Points(point.lines[ident], unit).text()
 
     falling = [i for i in start.lines if end.lines[i] < start.lines[i]]
     rising = [i for i in start.lines if end.lines[i] > start.lines[i]]
@@ -499,7 +497,7 @@ def _never(
             "the score reaches the target only in rounds when the applicant is ineligible"
         )
     return Never(
-        best=_text(best.total),
+        best=exact_decimal(best.total),
         best_round=year + best_n,
         gates=blockers,
         falling=falling,
@@ -572,8 +570,8 @@ def _suggestions(
             before=before,
             after=after,
             change=change,
-            gain=_text(gain),
-            total=_text(this_round.total),
+            gain=exact_decimal(gain),
+            total=exact_decimal(this_round.total),
             first_round=None if new_first is None else year + new_first,
         )
         order = new_first if new_first is not None else len(rounds)

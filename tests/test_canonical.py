@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from hukoucalc.batch import fields
 from hukoucalc.batch.canonical import FAST
-from hukoucalc.batch.fields import ROW, type_batch
+from hukoucalc.batch.fields import type_batch
+from hukoucalc.batch.names import ROW
 from hukoucalc.scheme.load import load_scheme
 
 from .invoke import TODAY

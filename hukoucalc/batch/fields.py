@@ -17,8 +17,9 @@ import polars as pl
 from hukoucalc import idnumber
 from hukoucalc.applicant import FUTURE_BIRTH
 from hukoucalc.batch.ages import missing_ages
-from hukoucalc.batch.canonical import DATE_FORMAT, FAST, ID_FORMAT, TODAY, Fast
+from hukoucalc.batch.canonical import DATE_FORMAT, FAST, ID_FORMAT, Fast
 from hukoucalc.batch.columns import EMPTY_END, EMPTY_START, end_col, start_col
+from hukoucalc.batch.names import ROW, TODAY
 from hukoucalc.idnumber import CHECK, WEIGHTS
 from hukoucalc.kinds import kind
 from hukoucalc.kinds.decimals import decimal_pattern, decimal_reason
@@ -29,7 +30,6 @@ from hukoucalc.roles import FEMALE, MALE, SEX_CODES, roles
 from hukoucalc.scheme.model import FieldSpec, Scheme
 from hukoucalc.words import FALSE, TRUE, YES_NO
 
-ROW = "__row"
 _TRUE, _FALSE = list(TRUE), list(FALSE)
 _MONTH = r"[0-9]{4}-[0-9]{2}"
 _PERIODS = rf"^({_MONTH}(\.\.{_MONTH})?)(;{_MONTH}(\.\.{_MONTH})?)*;?$"

@@ -3,7 +3,6 @@ the first round reaching it (or why none does), and the suggestions."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from fractions import Fraction
 
 from rich.console import Console
@@ -107,8 +106,8 @@ def chart(plan: Plan) -> Table:
     """Score by round as bars, the target as a vertical line (│) across them (a trend: each
     round's projected line, in its own column too)."""
     trend = plan.target.trend is not None
-    targets = [Fraction(Decimal(r.target)) for r in plan.rounds]
-    top = max([*targets, *(Fraction(Decimal(r.total)) for r in plan.rounds)])
+    targets = [Fraction(r.target) for r in plan.rounds]
+    top = max([*targets, *(Fraction(r.total) for r in plan.rounds)])
     scale = top if top > 0 else Fraction(1)
     title = "Projected score and cut-off line by round" if trend else "Projected score by round"
     table = Table(title=title, title_justify="left", box=None)
@@ -122,7 +121,7 @@ def chart(plan: Plan) -> Table:
     table.add_column("")
     for r, target in zip(plan.rounds, targets, strict=True):
         mark = _column(target, scale)
-        length = _column(Fraction(Decimal(r.total)), scale)
+        length = _column(Fraction(r.total), scale)
         cells = ["█" if i < length else " " for i in range(BAR + 1)]
         if 0 <= mark <= BAR:
             cells[mark] = "│"
