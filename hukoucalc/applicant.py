@@ -158,14 +158,17 @@ def validate_applicant(
         raise ApplicantError(_describe(exc, scheme), where=where) from None
     record = {name: getattr(applicant, name) for name in scheme.fields}
     _derive_from_id(scheme, record)
-    for name in sorted({m.birth for m in scheme.measures.values() if isinstance(m, AgeMeasure)}):
-        born, label = record.get(name), scheme.fields[name].label
-        if born is None:
-            raise ApplicantError(
-                f"field '{name}' ({label}): needed for age: give it, or a valid ID number",
-                where=where,
-            )
-        if born > today:
+    births = sorted({m.birth for m in scheme.measures.values() if isinstance(m, AgeMeasure)})
+    for name in _needed_births(scheme, record, births):
+        raise ApplicantError(
+            f"field '{name}' ({scheme.fields[name].label}): needed for age: "
+            "give it, or a valid ID number",
+            where=where,
+        )
+    for name in births:
+        born = record.get(name)
+        if born is not None and born > today:
+            label = scheme.fields[name].label
             raise ApplicantError(
                 f"field '{name}' ({label}): {FUTURE_BIRTH.format(born)}", where=where
             )
@@ -176,6 +179,18 @@ def validate_applicant(
                 where=where,
             )
     return record
+
+
+def _needed_births(scheme: Scheme, record: dict[str, Any], births: list[str]) -> list[str]:
+    """The date fields of ages the record leaves out where the age decides something (a line
+    that applies, a gate, a condition that turns on it); an age that decides nothing is not
+    asked for (its line does not apply, another item of an all/any decides)."""
+    if all(record.get(name) is not None for name in births):
+        return []
+    from hukoucalc.engine.compile import compile_scheme  # noqa: PLC0415
+    from hukoucalc.engine.scalar import missing_ages  # noqa: PLC0415
+
+    return missing_ages(compile_scheme(scheme, origin=scheme.scheme.id), record)
 
 
 def _derive_from_id(scheme: Scheme, record: dict[str, Any]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from hukoucalc.engine.units import format_decimal as num
+from hukoucalc.engine.points import decimal_text as num
 from hukoucalc.kinds import kind
 from hukoucalc.scheme.model import (
     AgeMeasure,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -25,24 +25,57 @@ from pydantic import BaseModel
 
 from hukoucalc import __version__, periods
 from hukoucalc.engine.compile import Compiled, compile_scheme
-from hukoucalc.engine.scalar import evaluate_one
-from hukoucalc.engine.units import format_decimal, to_decimal
+from hukoucalc.engine.points import Exact, Points, decimal_text, exact_decimal, exact_text
+from hukoucalc.engine.reads import fields_read
+from hukoucalc.engine.scalar import evaluate_one, round_fraction
 from hukoucalc.errors import UsageError, option
 from hukoucalc.kinds import kind as kind_of
 from hukoucalc.roles import roles
 from hukoucalc.scheme.load import LoadedScheme
-from hukoucalc.scheme.model import Scheme
+from hukoucalc.scheme.model import FieldSpec, Scheme
 from hukoucalc.scorecard import SchemeRef, published_target
 
 SCHEMA_VERSION = 1
 DEFAULT_YEARS = 20  # how far the projection runs when no ``until`` is given
 MAX_YEARS = 100
+TREND_ROUNDS = 5  # the published rounds a trend is fitted to, by default
+MIN_TREND = 3  # published cut-offs a trend needs (and from which it is the default target)
+MAX_TREND_ROUNDS = 50
+
+TREND = "trend"  # the target asking for the projected cut-off line
+CUTOFF = "cutoff"  # the target asking for the threshold or the latest published cut-off
+
+
+class TrendNote(BaseModel):
+    """A published cut-off of the fitted series that carries a note (e.g. a disputed value):
+    the value given in the scheme is used all the same."""
+
+    year: int
+    score: str
+    note: str
+
+
+class Trend(BaseModel):
+    """How a rising cut-off is projected: the exact least-squares line through the last ``n``
+    published cut-offs, ``line(year) = intercept + slope * (year - origin)``, each round's line
+    rounded half-up to the scheme's places. ``slope`` and ``intercept`` are exact: a decimal
+    when it terminates, else a fraction ``p/q``."""
+
+    method: str  # "least_squares"
+    n: int
+    years: list[int]  # the published rounds fitted
+    scores: list[str]
+    origin: int  # the year the intercept is at (the last published round)
+    slope: str  # points a year
+    intercept: str  # the line at ``origin``
+    notes: list[TrendNote]
 
 
 class PlanTarget(BaseModel):
-    kind: str  # "cutoff" (latest published), "threshold", or "given" (a target passed in)
+    kind: str  # "cutoff" (latest published), "threshold", "given" (passed in) or "trend"
     year: int | None
-    score: str
+    score: Exact  # the line of the first projected round (the one line, unless "trend")
+    trend: Trend | None = None
 
 
 class RoundPoint(BaseModel):
@@ -50,11 +83,12 @@ class RoundPoint(BaseModel):
 
     year: int
     as_of: dt.date  # the round's accrual cut-off
-    total: str
+    total: Exact
     eligible: bool
     failed_gates: list[str]
+    target: Exact  # the line this round is measured against (a trend's projected line)
     reached: bool  # eligible and total >= target
-    lines: dict[str, str]  # indicator id -> points
+    lines: dict[str, Exact]  # indicator id -> points
 
 
 class Blocker(BaseModel):
@@ -69,7 +103,7 @@ class Blocker(BaseModel):
 class Never(BaseModel):
     """Why no round reaches the target by ``until``."""
 
-    best: str  # best projected round total
+    best: Exact  # best projected round total
     best_round: int
     gates: list[Blocker]
     falling: list[str]  # indicators worth less at the end than now
@@ -87,9 +121,23 @@ class Suggestion(BaseModel):
     before: str | bool | None
     after: str | bool
     change: str
-    gain: str  # points gained in the scheme's own round
-    total: str  # the total in that round after the change
+    gain: Exact  # points gained in the scheme's own round
+    total: Exact  # the total in that round after the change
     first_round: int | None
+
+
+class Assumption(BaseModel):
+    """A value of the applicant that the projection cannot move with time: either it lapses as
+    the scheme says (``holds_for_months``: a status such as 应届毕业生), or it is assumed unchanged
+    in every round (the scheme says nothing)."""
+
+    field: str
+    label: str
+    value: str | bool  # the applicant's value (an enum's code, a number as text)
+    shown: str  # the value in words
+    holds_for_months: int | None  # None: assumed unchanged in every round
+    lapses: dt.date | None  # the first accrual cut-off at which it no longer holds
+    after: str | None  # the value from then on, in words
 
 
 class Plan(BaseModel):
@@ -105,6 +153,7 @@ class Plan(BaseModel):
     first_round: int | None
     never: Never | None
     suggestions: list[Suggestion]
+    assumptions: list[Assumption]
     places: int
 
 
@@ -141,10 +190,22 @@ def continue_as_now(scheme: Scheme, record: dict[str, Any], now: int, last: int)
 class _Projector:
     """Scores one record with the scheme's dates shifted by k months."""
 
-    def __init__(self, compiled: Compiled, target: Fraction) -> None:
+    def __init__(self, compiled: Compiled, line: Callable[[int], Fraction]) -> None:
         self.compiled = compiled
-        self.target = target
+        self.line = line  # round n (0: the scheme's own) -> the target it is measured against
         self._schemes: dict[int, Compiled] = {}
+        fields = compiled.scheme.fields
+        self.lapsing = [
+            (name, spec.holds_for_months, lapsed_value(spec))
+            for name, spec in fields.items()
+            if spec.holds_for_months is not None
+        ]
+
+    def aged(self, record: dict[str, Any], k: int) -> dict[str, Any]:
+        """The record ``k`` months on: a status the scheme says lapses (``holds_for_months``)
+        falls back to its default once that many months have passed."""
+        lapsed = {name: value for name, months, value in self.lapsing if k >= months}
+        return record | lapsed if lapsed else record
 
     def shifted(self, k: int) -> Compiled:
         if k not in self._schemes:
@@ -156,7 +217,7 @@ class _Projector:
 
     def at(self, record: dict[str, Any], k: int) -> _Point:
         compiled = self.shifted(k)
-        ev = evaluate_one(compiled, record)
+        ev = evaluate_one(compiled, self.aged(record, k))
         assert ev.total is not None and ev.eligible is not None
         capped = [i for i, r in ev.indicators.items() if r.capped]
         capped += [g for g, r in ev.groups.items() if r.capped]
@@ -170,8 +231,13 @@ class _Projector:
             capped=capped,
         )
 
+    def target(self, point: _Point) -> Fraction:
+        """The line a point is measured against: its round's, or for a month between two
+        rounds the next round's (the one whose cut-off it would count toward)."""
+        return self.line(-(-point.shift // 12))
+
     def reached(self, point: _Point) -> bool:
-        return point.eligible and point.total >= self.target
+        return point.eligible and point.total >= self.target(point)
 
 
 def make_plan(
@@ -179,14 +245,17 @@ def make_plan(
     record: dict[str, Any],
     *,
     applicant: str,
-    target: Decimal | None = None,
+    target: Decimal | str | None = None,
     until: dt.date | None = None,
+    trend_rounds: int = TREND_ROUNDS,
 ) -> Plan:
     """Project the applicant month by month up to ``until`` and find the first round reaching
-    ``target`` (default: the scheme's threshold or latest published cut-off)."""
+    ``target``: a score, ``"cutoff"`` (the scheme's threshold or latest published cut-off) or
+    ``"trend"`` (the cut-off projected from the last ``trend_rounds`` published ones, see
+    :class:`Trend`). Default: the trend where the scheme has :data:`MIN_TREND` or more published
+    cut-offs (and no threshold), else ``"cutoff"``."""
     scheme = loaded.scheme
     as_of = scheme.dates["as_of"]
-    goal = _target(scheme, target)
     until = until or shift_date(as_of, 12 * DEFAULT_YEARS)
     given = option("until")
     if until < as_of:
@@ -197,7 +266,8 @@ def make_plan(
     if shift_date(as_of, months) > until:
         months -= 1
     compiled = compile_scheme(scheme, origin=loaded.origin)
-    projector = _Projector(compiled, Fraction(Decimal(goal.score)))
+    goal, line = _target(scheme, target, trend_rounds, compiled.places)
+    projector = _Projector(compiled, line)
     now, last = periods.month_of_date(as_of), periods.month_of_date(until)
     base = continue_as_now(scheme, record, now, last)
     points = [projector.at(base, k) for k in range(months + 1)]
@@ -218,11 +288,12 @@ def make_plan(
             RoundPoint(
                 year=year + n,
                 as_of=p.as_of,
-                total=_text(p.total),
+                total=exact_decimal(p.total),
                 eligible=p.eligible,
                 failed_gates=p.failed,
+                target=exact_decimal(projector.target(p)),
                 reached=projector.reached(p),
-                lines={i: format_decimal(to_decimal(v, unit)) for i, v in p.lines.items()},
+                lines={i: Points(v, unit).decimal() for i, v in p.lines.items()},
             )
             for n, p in enumerate(rounds)
         ],
@@ -230,38 +301,151 @@ def make_plan(
         first_round=None if first is None else year + first,
         never=None if first is not None else _never(scheme, points, rounds, projector, year),
         suggestions=_suggestions(scheme, record, projector, rounds, now, last, year, first),
+        assumptions=_assumptions(compiled, record),
         places=compiled.places,
     )
 
 
-def _target(scheme: Scheme, given: Decimal | None) -> PlanTarget:
-    if given is not None:
-        return PlanTarget(kind="given", year=None, score=format_decimal(given))
+def _target(
+    scheme: Scheme, given: Decimal | str | None, trend_rounds: int, places: int
+) -> tuple[PlanTarget, Callable[[int], Fraction]]:
+    """The target and the line of each projected round (round 0: the scheme's own)."""
+    if isinstance(given, Decimal):
+        score = Fraction(given)
+        return PlanTarget(kind="given", year=None, score=exact_decimal(given)), lambda n: score
+    if given not in (None, TREND, CUTOFF):
+        raise UsageError(f"{option('target')}: {given!r} is not a score, {CUTOFF} or {TREND}")
     found = published_target(scheme)
+    if given == TREND or (
+        given is None
+        and found is not None
+        and found[0] == "cutoff"
+        and len(scheme.cutoffs) >= MIN_TREND
+    ):
+        return _trend(scheme, trend_rounds, places)
     if found is None:
         raise UsageError(
             f"scheme '{scheme.scheme.id}' has no threshold and no published cut-off: "
             f"give the score to reach with {option('target')}"
         )
-    kind, year, score, _ = found
-    return PlanTarget(kind=kind, year=year, score=format_decimal(score))
+    kind, year, value, _ = found
+    line = Fraction(value)
+    return PlanTarget(kind=kind, year=year, score=exact_decimal(value)), lambda n: line
+
+
+def _trend(
+    scheme: Scheme, rounds: int, places: int
+) -> tuple[PlanTarget, Callable[[int], Fraction]]:
+    """The least-squares line through the last ``rounds`` published cut-offs, exact."""
+    if not 2 <= rounds <= MAX_TREND_ROUNDS:
+        raise UsageError(
+            f"{option('trend_rounds')} {rounds}: fit the trend to 2 to {MAX_TREND_ROUNDS} rounds"
+        )
+    series = sorted(scheme.cutoffs, key=lambda c: c.year)
+    if len(series) < MIN_TREND:
+        raise UsageError(
+            f"scheme '{scheme.scheme.id}' has {len(series)} published cut-off"
+            f"{'' if len(series) == 1 else 's'}; a trend needs at least {MIN_TREND}: "
+            f"give the score to reach with {option('target')}, or {CUTOFF}"
+        )
+    used = series[-rounds:]
+    origin = used[-1].year
+    xs = [Fraction(c.year - origin) for c in used]
+    ys = [Fraction(c.score) for c in used]
+    slope, intercept = least_squares(xs, ys)
+    year = scheme.scheme.year
+
+    def line(n: int) -> Fraction:
+        return round_fraction(intercept + slope * (year + n - origin), places)
+
+    trend = Trend(
+        method="least_squares",
+        n=len(used),
+        years=[c.year for c in used],
+        scores=[decimal_text(c.score) for c in used],
+        origin=origin,
+        slope=exact_text(slope.numerator, slope.denominator),
+        intercept=exact_text(intercept.numerator, intercept.denominator),
+        notes=[
+            TrendNote(year=c.year, score=decimal_text(c.score), note=c.note) for c in used if c.note
+        ],
+    )
+    return PlanTarget(kind=TREND, year=None, score=exact_decimal(line(0)), trend=trend), line
+
+
+def least_squares(xs: list[Fraction], ys: list[Fraction]) -> tuple[Fraction, Fraction]:
+    """``(slope, intercept)`` of the exact least-squares line ``y = intercept + slope * x``;
+    at least two distinct ``xs``."""
+    n = len(xs)
+    mean_x, mean_y = sum(xs, Fraction(0)) / n, sum(ys, Fraction(0)) / n
+    sxx = sum(((x - mean_x) ** 2 for x in xs), Fraction(0))
+    sxy = sum(((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)), Fraction(0))
+    slope = sxy / sxx
+    return slope, mean_y - slope * mean_x
+
+
+def lapsed_value(spec: FieldSpec) -> Any:
+    """The value a lapsed status falls back to: the field's default, else no / none / 0."""
+    return kind_of(spec).default(spec)
+
+
+def _shown(spec: FieldSpec, value: Any) -> str:
+    if kind_of(spec).yes_no:
+        return "yes" if value else "no"
+    if kind_of(spec).choices:
+        return (spec.values or {}).get(value, "—") if isinstance(value, str) else "—"
+    return "—" if value is None else decimal_text(Decimal(value))
+
+
+def _assumptions(compiled: Compiled, record: dict[str, Any]) -> list[Assumption]:
+    """The applicant's set values of the fields the scheme reads that time does not move: those
+    the scheme says lapse, and those assumed unchanged (not personal facts, periods or events)."""
+    scheme = compiled.scheme
+    read = fields_read(compiled)
+    as_of = scheme.dates["as_of"]
+    out = []
+    personal = roles(scheme).personal
+    for name, spec in scheme.fields.items():
+        status = kind_of(spec).numeric or kind_of(spec).choices  # a value time does not move
+        if name in personal or name not in read or not status:
+            continue
+        value = record.get(name)
+        if value is None or value is False or value in (spec.default, 0):
+            continue
+        months = spec.holds_for_months
+        out.append(
+            Assumption(
+                field=name,
+                label=spec.label,
+                value=value if isinstance(value, (bool, str)) else decimal_text(Decimal(value)),
+                shown=_shown(spec, value),
+                holds_for_months=months,
+                lapses=None if months is None else shift_date(as_of, months),
+                after=None if months is None else _shown(spec, lapsed_value(spec)),
+            )
+        )
+    return out
 
 
 def _text(value: Fraction) -> str:
-    return format_decimal(to_decimal(value.numerator, value.denominator))
+    return decimal_text(value)
 
 
 def _never(
     scheme: Scheme, points: list[_Point], rounds: list[_Point], projector: _Projector, year: int
 ) -> Never:
     start, end = points[0], points[-1]
-    best_n = max(range(len(rounds)), key=lambda n: (rounds[n].total, -n))
+    best_n = max(
+        range(len(rounds)), key=lambda n: (rounds[n].total - projector.target(rounds[n]), -n)
+    )
     best = rounds[best_n]
+    line = projector.target(best)
+    fixed = len({projector.target(r) for r in rounds}) == 1
     labels = {i.id: i.label for i in scheme.indicators} | {g.id: g.label for g in scheme.groups}
     unit = projector.compiled.unit
 
     def worth(ident: str, point: _Point) -> str:
-        return format_decimal(to_decimal(point.lines[ident], unit))
+        return Points(point.lines[ident], unit).text()
 
     falling = [i for i in start.lines if end.lines[i] < start.lines[i]]
     rising = [i for i in start.lines if end.lines[i] > start.lines[i]]
@@ -284,12 +468,18 @@ def _never(
     for b in blockers:
         when = "at every month" if b.since is None else f"from {b.since} on"
         reasons.append(f"gate '{b.gate}' ({b.label}) fails {when}: {b.reason}")
-    if best.total < projector.target:
-        gap = _text(projector.target - best.total)
-        reasons.append(
-            f"the best projected score is {_text(best.total)} (round {year + best_n}), "
-            f"{gap} short of the target"
-        )
+    if best.total < line:
+        gap = _text(line - best.total)
+        if fixed:
+            reasons.append(
+                f"the best projected score is {_text(best.total)} (round {year + best_n}), "
+                f"{gap} short of the target"
+            )
+        else:
+            reasons.append(
+                f"the closest round is {year + best_n}: {_text(best.total)}, "
+                f"{gap} short of its projected line {_text(line)}"
+            )
         if falling:
             changes = ", ".join(f"{labels[i]} {worth(i, start)} → {worth(i, end)}" for i in falling)
             reasons.append(f"falling with time: {changes}")
@@ -307,7 +497,7 @@ def _never(
             "the score reaches the target only in rounds when the applicant is ineligible"
         )
     return Never(
-        best=_text(best.total),
+        best=exact_decimal(best.total),
         best_round=year + best_n,
         gates=blockers,
         falling=falling,
@@ -325,7 +515,7 @@ def _candidates(
     start = periods.format_month(now + 1)
     personal = roles(scheme).personal  # facts of the person (the ID number fixes them)
     for name, spec in scheme.fields.items():
-        if name in personal:
+        if name in personal or spec.holds_for_months is not None:  # a status, not a choice
             continue
         current = record.get(name)
         if kind_of(spec).choices:
@@ -380,8 +570,8 @@ def _suggestions(
             before=before,
             after=after,
             change=change,
-            gain=_text(gain),
-            total=_text(this_round.total),
+            gain=exact_decimal(gain),
+            total=exact_decimal(this_round.total),
             first_round=None if new_first is None else year + new_first,
         )
         order = new_first if new_first is not None else len(rounds)

@@ -11,19 +11,31 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 from pydantic import BaseModel
 
 from hukoucalc import __version__
-from hukoucalc.batch.fields import ROW, Typed, type_batch
+from hukoucalc.batch.fields import Typed, type_batch
+from hukoucalc.batch.names import (
+    ADMITTED,
+    ELIGIBLE,
+    QUALIFIED,
+    RANK,
+    ROW,
+    TOTAL,
+    gate_col,
+    group_col,
+    indicator_col,
+)
 from hukoucalc.batch.read import read_batch
 from hukoucalc.batch.score import decimal_column, score_batch
-from hukoucalc.batch.select import ADMITTED, QUALIFIED, RANK, select
+from hukoucalc.batch.select import select
 from hukoucalc.batch.write import neutralise
 from hukoucalc.engine.compile import compile_scheme
-from hukoucalc.engine.units import format_decimal, to_decimal
+from hukoucalc.engine.points import Exact, Points, exact_decimal
 from hukoucalc.errors import ApplicantError, option
 from hukoucalc.kinds import kind
 from hukoucalc.roles import Roles, roles
@@ -37,8 +49,8 @@ WORDS = ("reason", "registration")  # the list's own text columns: neutralised i
 
 
 class Bin(BaseModel):
-    low: str
-    high: str
+    low: Exact
+    high: Exact
     count: int
     cutoff: bool  # the cut-off score falls in this bin
 
@@ -56,9 +68,9 @@ class RankSummary(BaseModel):
     eligible: int
     qualified: int
     quota: int | None
-    threshold: str | None
+    threshold: Exact | None
     admitted: int
-    cutoff: str | None
+    cutoff: Exact | None
     ties_at_cutoff: int
     histogram: list[Bin]
     output: str | None = None
@@ -111,7 +123,7 @@ def rank_file(
         chosen.frame, cells, loaded, role, compiled.unit, compiled.places, spreadsheet=spreadsheet
     )
     frame = chosen.frame
-    eligible = int(frame["eligible"].sum())
+    eligible = int(frame[ELIGIBLE].sum())
     summary = RankSummary(
         hukoucalc=__version__,
         scheme={"id": loaded.id, "sha256": loaded.sha256, "origin": loaded.origin},
@@ -123,7 +135,7 @@ def rank_file(
         eligible=eligible,
         qualified=int(frame[QUALIFIED].sum()),
         quota=chosen.quota,
-        threshold=format_decimal(scheme.selection.threshold)
+        threshold=exact_decimal(scheme.selection.threshold)
         if scheme.selection.threshold is not None
         else None,
         admitted=int(frame[ADMITTED].sum()),
@@ -160,8 +172,8 @@ def keep_valid(
     return Typed(frame=valid, widths=typed.widths, errors=typed.errors), published, bad_rows.height
 
 
-def _points(units: int | None, unit: int) -> str | None:
-    return None if units is None else format_decimal(to_decimal(units, unit))
+def _points(units: int | None, unit: int) -> Decimal | None:
+    return None if units is None else Points(units, unit).decimal()
 
 
 def _with_duplicates(errors: pl.DataFrame, typed: pl.DataFrame, name: str | None) -> pl.DataFrame:
@@ -238,14 +250,14 @@ def _publishable(
     else:
         frame = frame.join(cells, on=ROW, how="left")
     reasons = [
-        pl.when(~pl.col(f"gate:{g.id}")).then(pl.lit(g.reason)).otherwise(None)
+        pl.when(~pl.col(gate_col(g.id))).then(pl.lit(g.reason)).otherwise(None)
         for g in scheme.gates
     ]
     below = "below the cut-off" if scheme.selection.mode == "quota" else "below the threshold"
     if scheme.selection.mode == "threshold_then_keys":
         below = "below the threshold, or after the last place"
     reason = (
-        pl.when(~pl.col("eligible"))
+        pl.when(~pl.col(ELIGIBLE))
         .then(pl.concat_str(reasons, separator="；", ignore_nulls=True) if reasons else pl.lit(""))
         .when(~pl.col(ADMITTED))
         .then(pl.lit(below))
@@ -256,14 +268,15 @@ def _publishable(
     columns: list[pl.Expr] = [pl.col(RANK).alias("rank")]
     columns += [pl.col(n).fill_null("") for n in role.published]
     columns += [
-        decimal_column(pl.col(f"ind:{i.id}"), unit, places).alias(i.id) for i in scheme.indicators
+        decimal_column(pl.col(indicator_col(i.id)), unit, places).alias(i.id)
+        for i in scheme.indicators
     ]
     columns += [
-        decimal_column(pl.col(f"grp:{g.id}"), unit, places).alias(g.id) for g in scheme.groups
+        decimal_column(pl.col(group_col(g.id)), unit, places).alias(g.id) for g in scheme.groups
     ]
     columns += [
-        decimal_column(pl.col("total"), unit, places).alias("total"),
-        pl.col("eligible"),
+        decimal_column(pl.col(TOTAL), unit, places).alias("total"),
+        pl.col(ELIGIBLE).alias("eligible"),
         pl.col(ADMITTED).alias("admitted"),
         reason.alias("reason"),
     ]
@@ -276,7 +289,7 @@ def _publishable(
             .otherwise(pl.lit(""))
             .alias("registration")
         )
-    order: list[pl.Expr] = [pl.col(RANK), pl.col("total")]
+    order: list[pl.Expr] = [pl.col(RANK), pl.col(TOTAL)]
     if role.id_number is not None and frame[role.id_number].null_count() == 0:
         # unique valid ID numbers: ordered as their first 17 digits are (the 18th follows)
         order.append(pl.col(role.id_number).str.slice(0, 17).cast(pl.Int64))
@@ -310,12 +323,12 @@ def _order(frame: pl.DataFrame, keys: list[pl.Expr], descending: list[bool]) -> 
 def histogram(frame: pl.DataFrame, unit: int, cutoff: int | None, width: int = 5) -> list[Bin]:
     """Eligible applicants by total, in bins of ``width`` points (multiples of it, so bins of
     several schemes line up); the bin holding the cut-off is marked."""
-    eligible = frame.filter(pl.col("eligible"))
+    eligible = frame.filter(pl.col(ELIGIBLE))
     if eligible.height == 0:
         return []
     step = width * unit
     counts = (
-        eligible.group_by((pl.col("total") // step).alias("bin"))
+        eligible.group_by((pl.col(TOTAL) // step).alias("bin"))
         .agg(pl.len().alias("count"))
         .sort("bin")
     )
@@ -324,8 +337,8 @@ def histogram(frame: pl.DataFrame, unit: int, cutoff: int | None, width: int = 5
     found = dict(zip(counts["bin"].to_list(), counts["count"].to_list(), strict=True))
     return [
         Bin(
-            low=format_decimal(to_decimal(b * step, unit)),
-            high=format_decimal(to_decimal((b + 1) * step, unit)),
+            low=Points(b * step, unit).decimal(),
+            high=Points((b + 1) * step, unit).decimal(),
             count=int(found.get(b, 0)),
             cutoff=b == cut_bin,
         )

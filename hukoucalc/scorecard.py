@@ -1,12 +1,14 @@
 """One applicant's result under one scheme: the ``score`` command's model and JSON document.
 
 The JSON form (``hukoucalc score --json``) is stable and documented in the README: points are
-decimal strings, exact; the scheme is named by id and content hash; the tool by its version.
+decimal strings, exact (the model holds exact Decimals: :data:`hukoucalc.engine.points.Exact`);
+the scheme is named by id and content hash; the tool by its version.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from pydantic import BaseModel
@@ -14,8 +16,8 @@ from pydantic import BaseModel
 from hukoucalc import __version__
 from hukoucalc.describe import input_text, plural, rule_text, unit_of, value_text
 from hukoucalc.engine.compile import compile_scheme
+from hukoucalc.engine.points import Exact, ExactFraction, Points, exact_decimal
 from hukoucalc.engine.scalar import explain_one
-from hukoucalc.engine.units import exact_text, format_decimal, to_decimal
 from hukoucalc.scheme.load import LoadedScheme
 from hukoucalc.scheme.model import Scheme, Table
 
@@ -26,7 +28,7 @@ class Counted(BaseModel):
     inputs: dict[str, str]
     counted: str | None
     rule: str
-    points: str
+    points: ExactFraction  # exact: a part is rounded only as part of its line
 
 
 class IndicatorLine(BaseModel):
@@ -37,7 +39,7 @@ class IndicatorLine(BaseModel):
     source: str
     parts: list[Counted]
     applies: bool
-    points: str
+    points: Exact
     capped: bool
     cap: str | None
     note: str | None
@@ -48,7 +50,7 @@ class GroupLine(BaseModel):
     label: str
     combine: str
     members: list[str]
-    points: str
+    points: Exact
     capped: bool
     cap: str | None
 
@@ -65,8 +67,8 @@ class GateLine(BaseModel):
 class Target(BaseModel):
     kind: str  # "cutoff" (last published lowest admitted score) or "threshold"
     year: int | None
-    score: str
-    gap: str  # score minus total: > 0 means points short
+    score: Exact
+    gap: Exact  # score minus total: > 0 means points short
     reached: bool
     tag: str | None
 
@@ -101,8 +103,8 @@ class Scorecard(BaseModel):
     groups: list[GroupLine]
     gates: list[GateLine]
     eligible: bool
-    subtotal: str
-    total: str
+    subtotal: Exact
+    total: Exact
     floored: bool
     target: Target | None
     places: int
@@ -115,10 +117,7 @@ def score_record(loaded: LoadedScheme, record: dict[str, Any], *, applicant: str
     ev, trace = explain_one(compiled, record)
 
     def pts(units: int) -> Decimal:
-        return to_decimal(units, compiled.unit)
-
-    def text(units: int) -> str:
-        return format_decimal(pts(units))
+        return Points(units, compiled.unit).decimal()
 
     indicators = []
     for ind in scheme.indicators:
@@ -140,7 +139,7 @@ def score_record(loaded: LoadedScheme, record: dict[str, Any], *, applicant: str
                     inputs={f: input_text(scheme, f, record.get(f)) for f in fields},
                     counted=counted,
                     rule=rule_text(scheme, part.rule, part.measure, _chosen(part.rule, record)),
-                    points=exact_text(got.points, compiled.unit),
+                    points=Fraction(got.points, compiled.unit),
                 )
             )
         bounds = [f"cap {value_text(ind.cap, record)}" if ind.cap is not None else ""]
@@ -154,7 +153,7 @@ def score_record(loaded: LoadedScheme, record: dict[str, Any], *, applicant: str
                 source=ind.source,
                 parts=parts,
                 applies=result.applies,
-                points=text(result.points),
+                points=pts(result.points),
                 capped=result.capped,
                 cap=", ".join(b for b in bounds if b) or None,
                 note=ind.note,
@@ -166,7 +165,7 @@ def score_record(loaded: LoadedScheme, record: dict[str, Any], *, applicant: str
             label=g.label,
             combine=g.combine,
             members=[i.id for i in scheme.indicators if i.group == g.id],
-            points=text(ev.groups[g.id].points),
+            points=pts(ev.groups[g.id].points),
             capped=ev.groups[g.id].capped,
             cap=value_text(g.cap, record) or None,
         )
@@ -184,7 +183,7 @@ def score_record(loaded: LoadedScheme, record: dict[str, Any], *, applicant: str
         for g in scheme.gates
     ]
     assert ev.total is not None and ev.subtotal is not None and ev.eligible is not None
-    total = pts(ev.total)
+    total = Points(ev.total, compiled.unit)
     return Scorecard(
         hukoucalc=__version__,
         scheme=SchemeRef.of(loaded),
@@ -193,8 +192,8 @@ def score_record(loaded: LoadedScheme, record: dict[str, Any], *, applicant: str
         groups=groups,
         gates=gates,
         eligible=ev.eligible,
-        subtotal=text(ev.subtotal),
-        total=format_decimal(total),
+        subtotal=pts(ev.subtotal),
+        total=total.decimal(),
         floored=bool(ev.floored),
         target=_target(loaded, total),
         places=compiled.places,
@@ -212,7 +211,7 @@ def published_target(scheme: Scheme) -> tuple[str, int | None, Decimal, str | No
     return "cutoff", latest.year, latest.score, latest.tag
 
 
-def _target(loaded: LoadedScheme, total: Decimal) -> Target | None:
+def _target(loaded: LoadedScheme, total: Points) -> Target | None:
     found = published_target(loaded.scheme)
     if found is None:
         return None
@@ -220,9 +219,9 @@ def _target(loaded: LoadedScheme, total: Decimal) -> Target | None:
     return Target(
         kind=kind,
         year=year,
-        score=format_decimal(line),
-        gap=format_decimal(line - total),
-        reached=total >= line,
+        score=exact_decimal(line),
+        gap=exact_decimal(Fraction(line) - total.fraction()),
+        reached=total.fraction() >= Fraction(line),
         tag=tag,
     )
 

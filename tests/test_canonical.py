@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hukoucalc.batch import fields
-from hukoucalc.batch.fields import ROW, type_batch
+from hukoucalc.batch.fields import type_batch
 from hukoucalc.batch.kinds import batch_kind
+from hukoucalc.batch.names import ROW
 from hukoucalc.scheme.load import load_scheme
 
 from .invoke import TODAY

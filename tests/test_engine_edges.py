@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hukoucalc.batch.columns import ColumnOps
-from hukoucalc.engine import units
+from hukoucalc.engine import points, units
 from hukoucalc.engine.compile import compile_scheme
 from hukoucalc.engine.evaluate import Evaluator
 from hukoucalc.engine.ops import Compare
@@ -124,4 +124,4 @@ def test_a_denominator_and_the_places_its_fractions_need(
     assert units.terminates(den) is (places is not None)
     if places is not None:
         assert units.places_of(den) == places
-    assert units.exact_text(1, den) == text
+    assert points.exact_text(1, den) == text

@@ -167,6 +167,7 @@ def test_json_document_shape(runner: CliRunner) -> None:
         "first_round",
         "never",
         "suggestions",
+        "assumptions",
         "places",
     ]
     assert doc["schema_version"] == 1
@@ -182,6 +183,7 @@ def test_json_document_shape(runner: CliRunner) -> None:
         "total": "101",
         "eligible": True,
         "failed_gates": [],
+        "target": "100",
         "reached": True,
         "lines": {"employment": "66", "education": "15", "rental": "0", "area": "0", "age": "20"},
     }
@@ -322,7 +324,8 @@ def test_applicant_errors(runner: CliRunner) -> None:
 def test_scheme_from_the_applicant_file(runner: CliRunner) -> None:
     doc = plan_json(runner, "examples/applicant-beijing-2020.json")
     assert doc["scheme"]["id"] == "beijing-2020"
-    assert doc["target"] == {"kind": "cutoff", "year": 2021, "score": "100.88"}
+    # two published cut-offs (2020, 2021): too few for a trend, so the latest is the target
+    assert doc["target"] == {"kind": "cutoff", "year": 2021, "score": "100.88", "trend": None}
     assert (doc["first_round"], doc["rounds"][0]["total"]) == (2020, "101.38")
 
 
@@ -363,3 +366,208 @@ def test_a_target_typed_with_more_digits_is_shown_as_typed(runner: CliRunner) ->
     """101.381 is not shown as 101.38 (a round at 101.38 would seem to reach it)."""
     out = run(runner, "plan", "examples/applicant-beijing-2020.json", "--target", "101.381")
     assert "Target 101.381 (--target)" in out.stdout and "target 101.381 =" in out.stdout
+
+
+TREND = DATA / "trend.toml"
+
+
+def test_trend_is_the_default_with_three_cut_offs_and_pins_its_arithmetic(
+    runner: CliRunner,
+) -> None:
+    """trend.toml: cut-offs 2021 99, 2022 99.5, 2023 100. x = year − 2023: −2, −1, 0 (mean −1);
+    y mean 99.5; Sxy = (−2+1)(99−99.5) + 0 + (0+1)(100−99.5) = 0.5 + 0.5 = 1; Sxx = 1 + 0 + 1 = 2:
+    slope 0.5, intercept (at 2023) 99.5 + 0.5 = 100. Lines 2024 100.5, 2025 101, 2026 101.5,
+    2027 102. The accrual applicant scores 95, 98, 101, 104 (cases.json): 2026 misses 101.5 by
+    0.5, 2027 reaches 102. Month by month (0.25 a month from 95, each month against the next
+    round's line): months 13-24 need 101.5, i.e. 26 months, past that round; months 25-36 need
+    102: month 28, the cut-off 2026-04-30."""
+    doc = plan_json(runner, DATA / "accrual.json", "-s", TREND)
+    assert doc["target"] == {
+        "kind": "trend",
+        "year": None,
+        "score": "100.5",
+        "trend": {
+            "method": "least_squares",
+            "n": 3,
+            "years": [2021, 2022, 2023],
+            "scores": ["99", "99.5", "100"],
+            "origin": 2023,
+            "slope": "0.5",
+            "intercept": "100",
+            "notes": [
+                {
+                    "year": 2022,
+                    "score": "99.5",
+                    "note": "DISPUTED in the test: 99.5 or 99.4; the given value is used",
+                }
+            ],
+        },
+    }
+    rounds = [(r["year"], r["total"], r["target"], r["reached"]) for r in doc["rounds"][:4]]
+    assert rounds == [
+        (2024, "95", "100.5", False),
+        (2025, "98", "101", False),
+        (2026, "101", "101.5", False),
+        (2027, "104", "102", True),
+    ]
+    assert (doc["first_round"], doc["first_month"]) == (2027, "2026-04-30")
+    fixed = plan_json(runner, DATA / "accrual.json", "-s", TREND, "--target", "cutoff")
+    assert fixed["target"] == {"kind": "cutoff", "year": 2023, "score": "100", "trend": None}
+    assert fixed["first_round"] == 2026
+
+
+def test_trend_on_the_example_applicant_in_the_2027_round(runner: CliRunner) -> None:
+    """beijing (= beijing-2027), last 5 cut-offs 2022-2026: 105.42, 109.92, 114.46, 117.33
+    (disputed, used as given), 119.92. x = −4..0 (mean −2), y mean 567.05 / 5 = 113.41;
+    deviations −7.99, −3.49, 1.05, 3.92, 6.51; Sxy = 15.98 + 3.49 + 0 + 3.92 + 13.02 = 36.41,
+    Sxx = 10: slope 3.641, intercept (at 2026) 113.41 + 2 × 3.641 = 120.692. Lines: 2027
+    124.333 → 124.33, 2028 127.974 → 127.97, 2029 131.615 → 131.62 (half-up), 2030 135.256 →
+    135.26."""
+    doc = plan_json(
+        runner, "examples/applicant-beijing-2020.json", "-s", "beijing", "--target", "trend"
+    )
+    trend = doc["target"]["trend"]
+    assert (trend["n"], trend["origin"], trend["slope"], trend["intercept"]) == (
+        5,
+        2026,
+        "3.641",
+        "120.692",
+    )
+    assert [n["year"] for n in trend["notes"]] == [2025]
+    assert [r["target"] for r in doc["rounds"][:4]] == ["124.33", "127.97", "131.62", "135.26"]
+    assert doc["today"] == TODAY.isoformat()
+    default = plan_json(runner, "examples/applicant-beijing-2020.json", "-s", "beijing")
+    assert default["target"] == doc["target"]
+
+
+def test_trend_rounds_gives_an_exact_fraction_when_the_line_does_not_terminate(
+    runner: CliRunner,
+) -> None:
+    """Last 3: 2024 114.46, 2025 117.33, 2026 119.92; x = −2, −1, 0; Sxy = −1 × 114.46 + 1 ×
+    119.92 + (the mean's terms cancel) = 5.46, Sxx = 2: slope 2.73; intercept = 351.71 / 3 + 2.73
+    = 359.9 / 3 = 3599/30 (119.9666…). 2027: 3599/30 + 2.73 = 122.6966… → 122.70."""
+    doc = plan_json(
+        runner, "examples/applicant-beijing-2020.json", "-s", "beijing", "--trend-rounds", "3"
+    )
+    trend = doc["target"]["trend"]
+    assert (trend["slope"], trend["intercept"]) == ("2.73", "3599/30")
+    assert doc["rounds"][0]["target"] == "122.7"
+
+
+def test_trend_in_the_terminal(runner: CliRunner) -> None:
+    result = run(runner, "plan", "examples/applicant-beijing-2020.json", "-s", "beijing")
+    assert result.exit_code == 0, result.stderr
+    out = flat(result.stdout)
+    assert "Target: the cut-off trend of the last 5 rounds, 124.33 in 2027." in out
+    assert "line = 120.692 + 3.641 × (year − 2026)" in out
+    assert "the 2025 cut-off 117.33 is used as given: DISPUTED" in out
+    assert "2027 96.38 124.33" in out  # round, projected score, projected line
+    assert "2028 92.38 127.97" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--target", "trend"],
+            "scheme 'plan-test' has 1 published cut-off; a trend needs at least 3",
+        ),
+        (["-s", str(TREND), "--trend-rounds", "1"], "--trend-rounds 1: fit the trend to 2 to 50"),
+        (
+            ["--target", "trends"],
+            "--target: 'trends' is not a number (e.g. 100.88), cutoff or trend",
+        ),
+    ],
+)
+def test_trend_errors(runner: CliRunner, args: list[str], message: str) -> None:
+    scheme = [] if "-s" in args else ["-s", str(SCHEME)]
+    result = run(runner, "plan", DATA / "accrual.json", *scheme, *args)
+    assert_error(result, ExitCode.USAGE, message)
+
+
+def test_a_fresh_graduate_is_one_only_for_the_months_the_scheme_says(runner: CliRunner) -> None:
+    """shanghai-2015: 全日制应届高校毕业生 holds_for_months = 12. Born 1990-06-15: 25 on
+    2015-12-31 (age 30); 本科+学士 90; shortage subject 30; graduate 10; insured 2015-07..: 6
+    months (0). 2015: 30 + 90 + 30 + 10 = 160. 2016 (cut-off 2016-12-31, 12 months on): the
+    status has lapsed (0), insurance 18 months = 1 whole year (3): 30 + 90 + 30 + 3 = 153.
+    Without the lapse it would be 163."""
+    doc = plan_json(runner, DATA / "shanghai-graduate.json")
+    totals = [(r["year"], r["total"], r["lines"]["fresh_graduate"]) for r in doc["rounds"][:3]]
+    assert totals == [(2015, "160", "10"), (2016, "153", "0"), (2017, "156", "0")]
+    assert doc["assumptions"] == [
+        {
+            "field": "residence_permit",
+            "label": "持有上海市居住证",
+            "value": True,
+            "shown": "yes",
+            "holds_for_months": None,
+            "lapses": None,
+            "after": None,
+        },
+        {
+            "field": "education",
+            "label": "教育背景（学历、学位）",
+            "value": "bachelor_degree",
+            "shown": "大学本科学历和学士学位",
+            "holds_for_months": None,
+            "lapses": None,
+            "after": None,
+        },
+        {
+            "field": "shortage_subject",
+            "label": "所学专业属紧缺急需专业目录且与所从事工作相符",
+            "value": True,
+            "shown": "yes",
+            "holds_for_months": None,
+            "lapses": None,
+            "after": None,
+        },
+        {
+            "field": "fresh_graduate",
+            "label": "全日制应届高校毕业生",
+            "value": True,
+            "shown": "yes",
+            "holds_for_months": 12,
+            "lapses": "2016-12-31",
+            "after": "no",
+        },
+    ]
+    out = flat(run(runner, "plan", DATA / "shanghai-graduate.json").stdout)
+    assert (
+        "lapses as the scheme says: 全日制应届高校毕业生 yes for 12 months, "
+        "no from the cut-off 2016-12-31 on" in out
+    )
+    assert (
+        "assumed unchanged in every round: 持有上海市居住证 (yes), "
+        "教育背景（学历、学位） (大学本科学历和学士学位)" in out
+    )
+
+
+def test_a_status_without_a_lapse_is_shown_as_assumed_unchanged(runner: CliRunner) -> None:
+    doc = plan_json(runner, DATA / "accrual.json", "-s", SCHEME)
+    assert [(a["field"], a["shown"], a["holds_for_months"]) for a in doc["assumptions"]] == [
+        ("education", "本科", None)
+    ]
+    out = flat(run(runner, "plan", DATA / "accrual.json", "-s", SCHEME).stdout)
+    assert "· assumed unchanged in every round: 学历 (本科)" in out
+
+
+def test_holds_for_months_is_refused_on_a_field_without_a_value_to_lapse() -> None:
+    from hukoucalc.scheme.model import FieldSpec  # noqa: PLC0415
+
+    with pytest.raises(ValueError, match="'holds_for_months' applies only to bool, enum"):
+        FieldSpec.model_validate({"type": "periods", "label": "x", "holds_for_months": 12})
+    with pytest.raises(ValueError, match="greater than or equal to 1"):
+        FieldSpec.model_validate({"type": "bool", "label": "x", "holds_for_months": 0})
+
+
+def test_a_lapsing_status_is_not_suggested(runner: CliRunner, tmp_path: Path) -> None:
+    """Becoming a fresh graduate (a status that lapses, holds_for_months) is no change an
+    applicant chooses: not suggested, though it would add 10 points."""
+    data = json.loads((DATA / "shanghai-graduate.json").read_text(encoding="utf-8"))
+    del data["fresh_graduate"]
+    path = tmp_path / "not-graduate.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    doc = plan_json(runner, path)
+    assert doc["rounds"][0]["total"] == "150"
+    assert "fresh_graduate" not in {s["field"] for s in doc["suggestions"]}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from hukoucalc.engine.points import fraction_text
 from hukoucalc.errors import SchemeError
 from hukoucalc.scheme.load import load_scheme
 from hukoucalc.scoring import score_file
@@ -18,7 +19,7 @@ DATA = Path(__file__).resolve().parent / "data" / "regress"
 
 def total(scheme: str, applicant: str) -> tuple[str, list[list[str]]]:
     [card] = score_file(DATA / applicant, [str(DATA / scheme)], today=TODAY)
-    return card.total, [[p.points for p in i.parts] for i in card.indicators]
+    return f"{card.total:f}", [[fraction_text(p.points) for p in i.parts] for i in card.indicators]
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from typing import Any
 
 import polars as pl
 
+from hukoucalc.batch.names import key_col
 from hukoucalc.batch.select import select
 from hukoucalc.scheme.model import Selection
 
@@ -20,7 +21,7 @@ def frame(totals: list[int], eligible: list[bool] | None = None, **keys: list[An
         "eligible": eligible if eligible is not None else [True] * len(totals),
         "total": totals,
     }
-    columns |= {f"key:{name}": values for name, values in keys.items()}
+    columns |= {key_col(name): values for name, values in keys.items()}
     return pl.DataFrame(columns)
 
 

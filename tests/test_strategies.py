@@ -12,7 +12,7 @@ from hukoucalc.scheme.load import load_scheme
 
 from .strategies import applicants, edges, shift_months
 
-GUANGZHOU = load_scheme("guangzhou-2015").scheme  # as_of 2015-07-31, born 1970-08-01..1995-07-31
+GUANGZHOU = load_scheme("guangzhou-2015").scheme  # as_of 2015-08-31, born 1970-08-01..1995-07-31
 DAY = dt.timedelta(days=1)
 SEARCH = settings(max_examples=1000, database=None, deadline=None)
 
@@ -42,7 +42,8 @@ def test_edges_hold_every_named_date_and_its_neighbours() -> None:
             near.months
         )
     # a 45th birthday on as_of, and the days either side of it and of the age window's ends
-    assert {dt.date(1970, 7, 30), dt.date(1970, 7, 31), dt.date(1970, 8, 1)} <= set(near.births)
+    assert {dt.date(1970, 8, 30), dt.date(1970, 8, 31), dt.date(1970, 9, 1)} <= set(near.births)
+    assert {dt.date(1970, 7, 31), dt.date(1970, 8, 1), dt.date(1970, 8, 2)} <= set(near.births)
     assert {dt.date(1995, 7, 31), dt.date(1995, 8, 1), dt.date(1995, 8, 2)} <= set(near.births)
 
 
@@ -50,7 +51,8 @@ def test_drawn_applicants_reach_the_edges() -> None:
     """An event on the day after as_of, insurance ending in the month of as_of: rare draws for
     a uniform strategy over decades, common ones here."""
     drawn = applicants(GUANGZHOU)
-    find(drawn, lambda r: "2015-08-01" in r.get("donations", ()), settings=SEARCH)
+    after = str(GUANGZHOU.dates["as_of"] + DAY)
+    find(drawn, lambda r: after in r.get("donations", ()), settings=SEARCH)
     find(
         drawn,
         lambda r: any(

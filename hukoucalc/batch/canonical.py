@@ -17,6 +17,7 @@ import polars as pl
 
 from hukoucalc.batch.columns import EMPTY_END, EMPTY_START, end_col, start_col
 from hukoucalc.batch.layout import Layout
+from hukoucalc.batch.names import TODAY
 from hukoucalc.idnumber import WEIGHTS
 from hukoucalc.kinds.integer import INT_DIGITS
 from hukoucalc.periods import FIRST_YEAR
@@ -25,7 +26,6 @@ from hukoucalc.words import FALSE, TRUE
 
 ID_FORMAT = r"^[0-9]{17}[0-9X]$"
 DATE_FORMAT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-TODAY = "~today"  # the day that decides validity: a column the typing adds (batch.fields)
 _RANGE = Layout("9999-99..9999-99", 8)
 _PART = 17  # a range and its ";"
 _ID = Layout("99999999999999999?", 2)

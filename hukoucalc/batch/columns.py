@@ -124,7 +124,8 @@ class ColumnOps(Ops[pl.Expr, pl.Expr]):
         )
 
     def age(self, field: str, on: dt.date) -> pl.Expr:
-        return age_on(pl.col(field), on)
+        # a missing date: 0, which decides nothing where it is allowed (Evaluator.needs)
+        return age_on(pl.col(field), on).fill_null(0)
 
     def events(self, field: str, first: dt.date | None, last: dt.date) -> pl.Expr:
         inside = pl.element() <= pl.lit(last)

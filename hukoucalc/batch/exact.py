@@ -15,8 +15,9 @@ from typing import Any
 import polars as pl
 
 from hukoucalc import idnumber
-from hukoucalc.batch.canonical import DATE_FORMAT, ID_FORMAT, TODAY
+from hukoucalc.batch.canonical import DATE_FORMAT, ID_FORMAT
 from hukoucalc.batch.columns import EMPTY_END, EMPTY_START, end_col, start_col
+from hukoucalc.batch.names import TODAY
 from hukoucalc.idnumber import CHECK, WEIGHTS
 from hukoucalc.kinds.decimals import decimal_pattern, decimal_reason
 from hukoucalc.kinds.integer import INT_DIGITS, TOO_LONG

@@ -16,17 +16,17 @@ from dataclasses import dataclass
 import polars as pl
 
 from hukoucalc.applicant import FUTURE_BIRTH, looked_up, needed_for_lookup
-from hukoucalc.batch.canonical import ID_FORMAT, TODAY, Fast
+from hukoucalc.batch.ages import missing_ages
+from hukoucalc.batch.canonical import ID_FORMAT, Fast
 from hukoucalc.batch.columns import EMPTY_END, EMPTY_START, end_col, start_col
-from hukoucalc.batch.exact import Checks, Parsed, any_bad, fail, first_error, reason_of
+from hukoucalc.batch.exact import Checks, Parsed, any_bad, fail, reason_of
 from hukoucalc.batch.kinds import batch_kind
+from hukoucalc.batch.names import ROW, TODAY
 from hukoucalc.idnumber import FEMALE, MALE
 from hukoucalc.kinds import kind
 from hukoucalc.kinds.jsonvalue import REQUIRED
 from hukoucalc.roles import SEX_CODES, roles
 from hukoucalc.scheme.model import Scheme
-
-ROW = "__row"
 
 
 @dataclass
@@ -79,10 +79,21 @@ def type_batch(raw: pl.DataFrame, scheme: Scheme, *, today: dt.date) -> Typed:
     widths = {n: max(widths[n], _width(fast, n)) for n in periods}
     fast = _padded(fast, widths)
     if slow_raw.height == 0:
-        return Typed(frame=fast, widths=widths, errors=_long_errors([], raw))
+        return Typed(frame=fast, widths=widths, errors=_ages(fast, widths, scheme, None))
     slow = _exact(slow_raw, scheme, widths, today)
-    frame = pl.concat([fast.filter(ok), slow.frame.select(fast.columns).cast(fast.schema)])
-    return Typed(frame=frame, widths=widths, errors=slow.errors)
+    fast = fast.filter(ok)
+    frame = pl.concat([fast, slow.frame.select(fast.columns).cast(fast.schema)])
+    return Typed(frame=frame, widths=widths, errors=_ages(fast, widths, scheme, slow.errors))
+
+
+def _ages(
+    frame: pl.DataFrame, widths: dict[str, int], scheme: Scheme, errors: pl.DataFrame | None
+) -> pl.DataFrame:
+    """``errors`` (none: an empty table) with those of the rows of ``frame`` that leave out a
+    date whose age decides something for them (:func:`hukoucalc.batch.ages.missing_ages`)."""
+    found = missing_ages(frame, widths, scheme, _birth_fields(scheme), ROW)
+    base = _long_errors([], frame) if errors is None else errors
+    return pl.concat([base, found.cast(base.schema)]) if found.height else base
 
 
 def _fast(
@@ -175,7 +186,9 @@ def _exact(raw: pl.DataFrame, scheme: Scheme, widths: dict[str, int], today: dt.
     for name in period_fields:
         frame = _merge_rows(frame, name, widths[name])
     found = [e for e in errors if e is not None]
-    return Typed(frame=frame, widths=widths, errors=_long_errors(found, raw))
+    return Typed(
+        frame=frame, widths=widths, errors=_ages(frame, widths, scheme, _long_errors(found, raw))
+    )
 
 
 def _staged(lazy: pl.LazyFrame, parsed: Iterable[Parsed | Fast], today: dt.date) -> pl.LazyFrame:
@@ -238,8 +251,9 @@ def _agreement(
     frame: pl.DataFrame, scheme: Scheme, today: dt.date, id_format: pl.Expr | None = None
 ) -> tuple[pl.DataFrame, dict[str, Checks]]:
     """Birth date and sex must agree with the ID number and are filled from it; a birth date
-    that an age measure needs, and a field a by-field value is looked up by, must be there.
-    ``id_format``: whether the ID number is well formed, when already known."""
+    after ``today`` is refused (one that is missing only where an age needs it: see
+    :func:`hukoucalc.batch.ages.missing_ages`); a field a by-field value is looked up by must be
+    there. ``id_format``: whether the ID number is well formed, when already known."""
     checks: dict[str, Checks] = {}
     role = roles(scheme)
     number = role.id_number
@@ -276,12 +290,9 @@ def _agreement(
             )
         born = pl.col(birth)
         checks.setdefault(birth, []).extend(
-            first_error(
-                fail(born.is_null(), "needed for age: give it, or a valid ID number"),
-                fail(
-                    born > pl.lit(today, dtype=pl.Date),
-                    pl.format(FUTURE_BIRTH, born.cast(pl.String)),
-                ),
+            fail(
+                born > pl.lit(today, dtype=pl.Date),
+                pl.format(FUTURE_BIRTH, born.cast(pl.String)),
             )
         )
     for name in looked_up(scheme):

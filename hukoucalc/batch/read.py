@@ -23,7 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
-from hukoucalc.batch.fields import ROW
+from hukoucalc.batch.names import ROW
 from hukoucalc.errors import InputFileError, option
 from hukoucalc.kinds import kind
 from hukoucalc.kinds.jsonvalue import Digits, cell_text, json_cell

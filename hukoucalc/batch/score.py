@@ -7,7 +7,17 @@ from dataclasses import dataclass
 import polars as pl
 
 from hukoucalc.batch.columns import ColumnOps
-from hukoucalc.batch.fields import ROW, Typed
+from hukoucalc.batch.fields import Typed
+from hukoucalc.batch.names import (
+    ELIGIBLE,
+    ROW,
+    SUBTOTAL,
+    TOTAL,
+    gate_col,
+    group_col,
+    indicator_col,
+    key_col,
+)
 from hukoucalc.engine.compile import Compiled
 from hukoucalc.engine.evaluate import Evaluator
 
@@ -24,15 +34,15 @@ def score_batch(typed: Typed, compiled: Compiled) -> Scored:
     ev = Evaluator(compiled, ops).run()
     assert ev.total is not None and ev.eligible is not None and ev.subtotal is not None
     outputs = [pl.col(ROW)]
-    outputs += [r.points.alias(f"ind:{ident}") for ident, r in ev.indicators.items()]
-    outputs += [r.points.alias(f"grp:{ident}") for ident, r in ev.groups.items()]
-    outputs += [passed.alias(f"gate:{ident}") for ident, passed in ev.gates.items()]
+    outputs += [r.points.alias(indicator_col(ident)) for ident, r in ev.indicators.items()]
+    outputs += [r.points.alias(group_col(ident)) for ident, r in ev.groups.items()]
+    outputs += [passed.alias(gate_col(ident)) for ident, passed in ev.gates.items()]
     outputs += [
-        ev.eligible.alias("eligible"),
-        ev.subtotal.alias("subtotal"),
-        ev.total.alias("total"),
+        ev.eligible.alias(ELIGIBLE),
+        ev.subtotal.alias(SUBTOTAL),
+        ev.total.alias(TOTAL),
     ]
-    outputs += [value.alias(f"key:{measure}") for measure, (value, _) in ev.keys.items()]
+    outputs += [value.alias(key_col(measure)) for measure, (value, _) in ev.keys.items()]
     frame = ops.frame.select(outputs).collect()
     return Scored(frame=frame)
 

@@ -18,11 +18,8 @@ from math import ceil
 
 import polars as pl
 
+from hukoucalc.batch.names import ADMITTED, ELIGIBLE, QUALIFIED, RANK, TOTAL, key_col
 from hukoucalc.scheme.model import Selection
-
-RANK = "rank"
-ADMITTED = "admitted"
-QUALIFIED = "qualified"
 
 
 @dataclass
@@ -63,21 +60,21 @@ def select(scored: pl.DataFrame, selection: Selection, unit: int, *, quota: int 
     threshold = (
         ceil(Fraction(selection.threshold) * unit) if selection.threshold is not None else None
     )
-    qualified = pl.col("eligible")
+    qualified = pl.col(ELIGIBLE)
     if selection.mode != "quota" and threshold is not None:
-        qualified = qualified & (pl.col("total") >= threshold)
+        qualified = qualified & (pl.col(TOTAL) >= threshold)
     frame = scored.with_columns(qualified.alias(QUALIFIED))
     if selection.mode == "threshold_then_keys":
-        keys = [(f"key:{k.measure}", k.order == "desc") for k in selection.keys]
+        keys = [(key_col(k.measure), k.order == "desc") for k in selection.keys]
         frame = frame.with_columns(competition_rank(frame, keys, QUALIFIED))
     else:
-        frame = frame.with_columns(competition_rank(frame, [("total", True)], QUALIFIED))
+        frame = frame.with_columns(competition_rank(frame, [(TOTAL, True)], QUALIFIED))
     admitted = pl.col(QUALIFIED)
     if quota is not None:
         admitted = admitted & (pl.col(RANK) <= quota)
     frame = frame.with_columns(admitted.fill_null(False).alias(ADMITTED))
     chosen = frame.filter(pl.col(ADMITTED))
-    cutoff = chosen["total"].min() if chosen.height else None
+    cutoff = chosen[TOTAL].min() if chosen.height else None
     last_rank = chosen[RANK].max() if chosen.height else None
     ties = int(chosen.filter(pl.col(RANK) == last_rank).height) if chosen.height else 0
     return Selected(

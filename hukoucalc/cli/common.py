@@ -71,6 +71,7 @@ OPTIONS = {
     "schemes": "--scheme",
     "strict": "--strict",
     "target": "--target",
+    "trend_rounds": "--trend-rounds",
     "until": "--until",
     "year": "--year",
 }

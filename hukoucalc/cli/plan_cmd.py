@@ -45,10 +45,20 @@ def plan(
     target: Annotated[
         str | None,
         typer.Option(
-            metavar="SCORE",
-            help="Score to reach. Default: the scheme's threshold or latest published cut-off.",
+            metavar="SCORE|cutoff|trend",
+            help="Score to reach: a number; cutoff (the scheme's threshold or latest published "
+            "cut-off); or trend (the cut-off projected from the published ones, a line per "
+            "round). Default: trend where the scheme has 3 or more published cut-offs, "
+            "else cutoff.",
         ),
     ] = None,
+    trend_rounds: Annotated[
+        int,
+        typer.Option(
+            metavar="N",
+            help="With the trend: fit the least-squares line to the last N published cut-offs.",
+        ),
+    ] = 5,
     until: Annotated[
         str | None,
         typer.Option(
@@ -62,7 +72,7 @@ def plan(
 ) -> None:
     """Project one applicant's score forward and find the first round that reaches the target, or why none does, with the single changes that would bring it forward.
 
-    Example: hukoucalc plan examples/applicant-beijing-2020.json --target 105
+    Example: hukoucalc plan examples/applicant-beijing-2020.json -s beijing --target trend
     """  # noqa: E501 (Click shows the first paragraph as the summary: keep it on one line)
     goal = _target(target) if target is not None else None
     last = _until(until) if until is not None else None
@@ -72,7 +82,14 @@ def plan(
     several = "`hukoucalc score -s A -s B` shows several side by side"
     chosen = one_scheme(scheme, "plan", several) if scheme else None
     loaded, record = load_applicant(applicant, chosen, today=run_date())
-    result = make_plan(loaded, record, applicant=str(applicant), target=goal, until=last)
+    result = make_plan(
+        loaded,
+        record,
+        applicant=str(applicant),
+        target=goal,
+        until=last,
+        trend_rounds=trend_rounds,
+    )
     if as_json:
         print_json(dated(result.model_dump(mode="json")))
         return
@@ -81,10 +98,13 @@ def plan(
     render_plan(result, stdout(), options=OPTIONS)
 
 
-def _target(text: str) -> Decimal:
-    """A score written as a plain decimal, 0 or more (``1e400`` and ``-5`` are refused)."""
+def _target(text: str) -> Decimal | str:
+    """``cutoff``, ``trend``, or a score written as a plain decimal, 0 or more (``1e400`` and
+    ``-5`` are refused)."""
+    if text.strip() in ("cutoff", "trend"):
+        return text.strip()
     if _SIGNED.fullmatch(text.strip()) is None:
-        raise UsageError(f"--target: {text!r} is not a number (e.g. 100.88)")
+        raise UsageError(f"--target: {text!r} is not a number (e.g. 100.88), cutoff or trend")
     value = Decimal(text.strip())
     if value < 0:
         raise UsageError(f"--target: {text!r} is below 0: give the score to reach, e.g. 100.88")

@@ -83,11 +83,11 @@ def list_(
 
 
 def _cutoff_json(cut: Cutoff | None) -> dict[str, object] | None:
-    from hukoucalc.engine.units import format_decimal  # noqa: PLC0415
+    from hukoucalc.engine.points import decimal_text  # noqa: PLC0415
 
     if cut is None:
         return None
-    return {"year": cut.year, "score": format_decimal(cut.score), "tag": cut.tag}
+    return {"year": cut.year, "score": decimal_text(cut.score), "tag": cut.tag}
 
 
 @app.command()

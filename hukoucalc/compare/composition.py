@@ -9,6 +9,7 @@ their counts need not add up to the admitted.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 from itertools import pairwise
 from typing import Literal
@@ -17,10 +18,10 @@ import polars as pl
 from pydantic import BaseModel
 
 from hukoucalc.batch.columns import age_on, end_col, start_col
-from hukoucalc.batch.fields import ROW
-from hukoucalc.batch.select import ADMITTED
+from hukoucalc.batch.names import ADMITTED, ROW
 from hukoucalc.compare.pool import Ranked
 from hukoucalc.compare.stats import half_up
+from hukoucalc.engine.points import Exact
 from hukoucalc.kinds import kind
 from hukoucalc.periods import month_of_date
 from hukoucalc.roles import resolve
@@ -41,7 +42,7 @@ class Dimension(BaseModel):
     label: str
     kind: Literal["age", "enum", "held"]
     categories: list[Category]
-    spread: str = "0"  # the largest change of a category's share of the admitted from the
+    spread: Exact = Decimal(0)  # the largest change of a category's share of the admitted from the
     # baseline to another scheme, in percentage points (0.1, half-up): how much this dimension
     # tells the schemes apart
 

@@ -7,16 +7,14 @@ an even count is the mean of the two middle changes, exact (it may end in .5).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from fractions import Fraction
 
 import polars as pl
 from pydantic import BaseModel
 
-from hukoucalc.batch.fields import ROW
-from hukoucalc.batch.select import ADMITTED, RANK
+from hukoucalc.batch.names import ADMITTED, RANK, ROW
 from hukoucalc.compare.pool import Ranked
-from hukoucalc.engine.units import format_decimal
+from hukoucalc.engine.points import Exact, exact_decimal
 
 ID = "id"
 
@@ -28,7 +26,7 @@ class Movers(BaseModel):
     leaving: int  # admitted under the baseline, not under the scheme
     overlap: int  # admitted under both
     ranked_both: int
-    median_rank_change: str | None  # baseline rank − new rank; > 0: a better place
+    median_rank_change: Exact | None  # baseline rank − new rank; > 0: a better place
     entering_ids: list[str]  # by new rank, then id
     leaving_ids: list[str]  # by baseline rank, then id
 
@@ -57,7 +55,7 @@ def movers(baseline: Ranked, other: Ranked, ids: pl.DataFrame) -> tuple[Movers, 
     median = None
     if change.len():
         middle = Fraction(int(change[(change.len() - 1) // 2]) + int(change[change.len() // 2]), 2)
-        median = format_decimal(Decimal(middle.numerator) / middle.denominator)
+        median = exact_decimal(middle)
     summary = Movers(
         scheme=other.loaded.id,
         baseline=baseline.loaded.id,

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import polars as pl
 
-from hukoucalc.batch.fields import ROW, Typed, type_batch
+from hukoucalc.batch.fields import Typed, type_batch
+from hukoucalc.batch.names import ROW
 from hukoucalc.batch.read import RawBatch, read_batch
 from hukoucalc.batch.score import score_batch
 from hukoucalc.batch.select import Selected, select

@@ -8,16 +8,26 @@ shows its points with. Shares are percentages rounded half-up to 0.01.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 from math import ceil
 
 import polars as pl
 from pydantic import BaseModel
 
-from hukoucalc.batch.select import ADMITTED, QUALIFIED
+from hukoucalc.batch.names import (
+    ADMITTED,
+    ELIGIBLE,
+    QUALIFIED,
+    SUBTOTAL,
+    TOTAL,
+    gate_col,
+    group_col,
+    indicator_col,
+)
 from hukoucalc.compare.pool import Ranked
+from hukoucalc.engine.points import Exact, Points, exact_decimal
 from hukoucalc.engine.scalar import round_fraction
-from hukoucalc.engine.units import format_decimal, to_decimal
 from hukoucalc.ranking import Bin, histogram
 
 QUARTILES = (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4))
@@ -29,9 +39,9 @@ class Line(BaseModel):
     id: str
     label: str
     kind: str  # "indicator" or "group"
-    points: str  # sum over the admitted
-    mean: str  # per admitted applicant
-    share: str | None  # percent of the admitted's summed subtotals
+    points: Exact  # sum over the admitted
+    mean: Exact  # per admitted applicant
+    share: Exact | None  # percent of the admitted's summed subtotals
 
 
 class Exclusion(BaseModel):
@@ -50,17 +60,17 @@ class SchemeStats(BaseModel):
     as_of: str  # the round's reference date (dates.as_of)
     selection: str
     quota: int | None
-    threshold: str | None
+    threshold: Exact | None
     eligible: int
     excluded_by: list[Exclusion]  # each gate anyone fails, most failed first
     qualified: int
     admitted: int
-    cutoff: str | None
+    cutoff: Exact | None
     ties_at_cutoff: int
-    mean: str | None
-    quartiles: list[str]  # [Q1, median, Q3] of the admitted's totals
-    lowest: str | None
-    highest: str | None
+    mean: Exact | None
+    quartiles: list[Exact]  # [Q1, median, Q3] of the admitted's totals
+    lowest: Exact | None
+    highest: Exact | None
     lines: list[Line]
     histogram: list[Bin]  # eligible applicants by total, bins of 5 points
 
@@ -69,11 +79,11 @@ def scheme_stats(one: Ranked) -> SchemeStats:
     loaded, comp, chosen = one.loaded, one.compiled, one.chosen
     scheme, unit, frame = loaded.scheme, comp.unit, chosen.frame
     admitted = frame.filter(pl.col(ADMITTED))
-    totals = admitted["total"].sort().to_list()
+    totals = admitted[TOTAL].sort().to_list()
     n = len(totals)
 
-    def points(units: int) -> str:  # to the scheme's places, as the ranked list writes them
-        return format_decimal(to_decimal(units, unit), comp.places)
+    def points(units: int) -> Decimal:  # to the scheme's places, as the ranked list writes them
+        return Points(units, unit).decimal(comp.places)
 
     mean = half_up(Fraction(sum(totals), n * unit), comp.places + 2) if n else None
     quartiles = [points(totals[max(ceil(p * n), 1) - 1]) for p in QUARTILES] if n else []
@@ -85,10 +95,10 @@ def scheme_stats(one: Ranked) -> SchemeStats:
         as_of=comp.date("as_of").isoformat(),
         selection=scheme.selection.mode,
         quota=chosen.quota,
-        threshold=format_decimal(scheme.selection.threshold)
+        threshold=exact_decimal(scheme.selection.threshold)
         if scheme.selection.threshold is not None
         else None,
-        eligible=int(frame["eligible"].sum()),
+        eligible=int(frame[ELIGIBLE].sum()),
         excluded_by=_exclusions(one),
         qualified=int(frame[QUALIFIED].sum()),
         admitted=n,
@@ -108,7 +118,7 @@ def _exclusions(one: Ranked) -> list[Exclusion]:
     frame = one.chosen.frame
     if not gates or not frame.height:
         return []
-    failing = frame.select((~pl.col(f"gate:{g.id}")).sum().alias(g.id) for g in gates).row(0)
+    failing = frame.select((~pl.col(gate_col(g.id))).sum().alias(g.id) for g in gates).row(0)
     found = [
         Exclusion(gate=g.id, reason=g.reason, failing=int(n))
         for g, n in zip(gates, failing, strict=True)
@@ -119,10 +129,12 @@ def _exclusions(one: Ranked) -> list[Exclusion]:
 
 def _lines(one: Ranked, admitted: pl.DataFrame) -> list[Line]:
     scheme, unit = one.loaded.scheme, one.compiled.unit
-    lines = [("indicator", i.id, i.label, f"ind:{i.id}") for i in scheme.indicators if not i.group]
-    lines += [("group", g.id, g.label, f"grp:{g.id}") for g in scheme.groups]
+    lines = [
+        ("indicator", i.id, i.label, indicator_col(i.id)) for i in scheme.indicators if not i.group
+    ]
+    lines += [("group", g.id, g.label, group_col(g.id)) for g in scheme.groups]
     sums = admitted.select(pl.col(c).sum() for _, _, _, c in lines) if lines else None
-    whole = int(admitted["subtotal"].sum()) if admitted.height else 0
+    whole = int(admitted[SUBTOTAL].sum()) if admitted.height else 0
     out = []
     n, places = admitted.height, one.compiled.places + 2
     for kind, ident, label, column in lines:
@@ -132,7 +144,7 @@ def _lines(one: Ranked, admitted: pl.DataFrame) -> list[Line]:
                 id=ident,
                 label=label,
                 kind=kind,
-                points=format_decimal(to_decimal(total, unit)),
+                points=Points(total, unit).decimal(),
                 mean=half_up(Fraction(total, n * unit) if n else Fraction(0), places),
                 share=half_up(Fraction(100 * total, whole), 2) if whole else None,
             )
@@ -140,8 +152,8 @@ def _lines(one: Ranked, admitted: pl.DataFrame) -> list[Line]:
     return out
 
 
-def half_up(value: Fraction, places: int) -> str:
-    """A fraction as decimal text with ``places`` decimals, rounded half away from zero by the
+def half_up(value: Fraction, places: int) -> Decimal:
+    """A fraction as a Decimal with ``places`` decimals, rounded half away from zero by the
     engine's one rounding rule."""
     kept = round_fraction(value, places, "half_up")
-    return format_decimal(to_decimal(kept.numerator, kept.denominator), places)
+    return exact_decimal(kept, places)  # exact: kept has places decimals

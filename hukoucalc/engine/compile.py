@@ -1,10 +1,12 @@
 """Static analysis of a scheme before any applicant is scored.
 
-It resolves dates, gives every quantity its scale (months count in 1s, a 2-place decimal field in
-1/100s), and finds the scheme-wide unit D: the least common denominator of every rate, constant
-and rounding step, so that every intermediate value is an exact integer number of 1/D points.
-It also proves that every indicator's points are finite decimals (a rate of 1/12 per month needs
-a rounding rule), so that what is shown is exactly what is ranked.
+It gives every quantity its scale (months count in 1s, a 2-place decimal field in 1/100s) and
+finds the scheme-wide unit D: the least common multiple of the denominators of every rate, cap,
+floor and rounding step, so that every intermediate value is an exact integer number of 1/D
+points. It also proves that every indicator's points are finite decimals (a rate of 1/12 per
+month needs a rounding rule), so that what is shown is exactly what is ranked. Dates are not
+resolved here: :meth:`Compiled.date` looks a named date up when the evaluator asks, and
+:meth:`Compiled.window_end` keeps a window from reaching past ``as_of``.
 """
 
 from __future__ import annotations

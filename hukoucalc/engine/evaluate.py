@@ -83,6 +83,13 @@ class Evaluator(Generic[V, B]):
         self.o = ops
         self.unit = compiled.unit
         self._memo: dict[str, tuple[V, int]] = {}
+        # An age is read lazily: each use of an age measure notes its date field with the
+        # condition under which that use decides something (the line applies, the other items
+        # of an all/any do not decide without it). A backend gives a missing date the age 0;
+        # the caller refuses a record only where a noted condition holds (see ``needs``).
+        self.needs: list[tuple[str, B]] = []
+        self._guard: B = ops.truth(True)
+        self._ages: dict[str, frozenset[str]] = {}
 
     # -- the whole scheme ---------------------------------------------------------------------
 
@@ -134,19 +141,33 @@ class Evaluator(Generic[V, B]):
         o = self.o
         parts: dict[str, PartResult[V]] = {}
         raw = o.lit(0)
+        outer, needs = self._guard, self.needs
+        self._guard, self.needs = o.truth(True), []  # the parts' ages, relative to the line
         for part in ind.all_parts():
             o.enter("part", ind.id, part.id)
+            before = len(self.needs)
             counted = self.quantity(part.measure) if part.measure else None
             points = self.rule(part.rule, counted)
             if part.when is not None:
-                points = o.where(self.condition(part.when), points, o.lit(0))
+                after = len(self.needs)
+                test = self.condition(part.when)
+                self.needs[before:after] = [  # the part's ages count only where it applies
+                    (born, o.and_(test, guard)) for born, guard in self.needs[before:after]
+                ]
+                points = o.where(test, points, o.lit(0))
             rounded = o.share(self.round(points, part.round) if part.round else points)
             parts[part.id] = PartResult(counted, points, rounded)
             o.leave()
             raw = o.add(raw, rounded)
+        inside, self._guard, self.needs = self.needs, outer, needs
         applies = self.condition(ind.when) if ind.when is not None else o.truth(True)
+        if ind.when is not None:
+            self._guard = o.and_(outer, applies)
+        for born, guard in inside:
+            self.needs.append((born, o.and_(self._guard, guard)))
         raw = o.share(raw)
         points, capped = self.clamp(raw, ind.cap, ind.floor)
+        self._guard = outer
         if ind.round is not None:
             points = self.round(points, ind.round)
         if ind.when is not None:  # a line that does not apply scores 0: no cap, no floor
@@ -239,10 +260,57 @@ class Evaluator(Generic[V, B]):
 
     def quantity(self, name: str) -> tuple[V, int]:
         """A measure's or number field's value and scale, evaluated once (a recording backend
-        is told each use, so that every line using it is said to read its fields)."""
+        is told each use, so that every line using it is said to read its fields; each use of
+        an age notes its date field under the current condition, see ``needs``)."""
         self.o.enter("quantity", name)
         result = self._quantity(name)
         self.o.leave()
+        for born in self.ages(name):
+            self.needs.append((born, self._guard))
+        return result
+
+    def ages(self, name: str) -> frozenset[str]:
+        """The date fields whose age a measure depends on (through sums and caps too)."""
+        if name not in self._ages:
+            self._ages[name] = frozenset()  # a measure never depends on itself (checks)
+            m = self.s.measures.get(name)
+            found: set[str] = set()
+            if isinstance(m, AgeMeasure):
+                found.add(m.birth)
+            elif isinstance(m, CombineMeasure):
+                found.update(*(self.ages(n) for n in m.of))
+            if m is not None and isinstance(m.cap, str):
+                found.update(self.ages(m.cap))
+            self._ages[name] = frozenset(found)
+        return self._ages[name]
+
+    def _collect(self, c: Condition) -> tuple[B, list[tuple[str, B]]]:
+        """A condition's value, and the ages it used under conditions relative to it."""
+        needs, guard = self.needs, self._guard
+        self.needs, self._guard = [], self.o.truth(True)
+        try:
+            value = self.condition(c)
+            return value, self.needs
+        finally:
+            self.needs, self._guard = needs, guard
+
+    def _items(self, items: list[Condition], every: bool) -> B:
+        """``all`` (``every``) or ``any`` of ``items``; an item's ages are needed only where
+        the other items leave the result to it (all: they hold; any: none holds)."""
+        o = self.o
+        done = [self._collect(item) for item in items]
+        result = o.truth(every)
+        for value, _ in done:
+            result = o.and_(result, value) if every else o.or_(result, value)
+        for i, (_, needs) in enumerate(done):
+            if not needs:
+                continue
+            others = o.truth(True)
+            for j, (value, _) in enumerate(done):
+                if j != i:
+                    others = o.and_(others, value if every else o.not_(value))
+            for born, guard in needs:
+                self.needs.append((born, o.and_(self._guard, o.and_(others, guard))))
         return result
 
     def _quantity(self, name: str) -> tuple[V, int]:
@@ -342,15 +410,9 @@ class Evaluator(Generic[V, B]):
     def condition(self, c: Condition) -> B:
         o = self.o
         if c.all is not None:
-            result = o.truth(True)
-            for sub in c.all:
-                result = o.and_(result, self.condition(sub))
-            return result
+            return self._items(c.all, every=True)
         if c.any is not None:
-            result = o.truth(False)
-            for sub in c.any:
-                result = o.or_(result, self.condition(sub))
-            return result
+            return self._items(c.any, every=False)
         if c.not_ is not None:
             return o.not_(self.condition(c.not_))
         result = o.truth(True)

@@ -13,6 +13,7 @@ from hukoucalc.engine.compile import Compiled, rule_unit
 from hukoucalc.engine.evaluate import Evaluation, Evaluator, round_units
 from hukoucalc.engine.ops import Compare, MonthsSpec, Ops
 from hukoucalc.engine.trace import Recorder, Trace
+from hukoucalc.errors import ApplicantError
 from hukoucalc.scheme.model import Bands, Marginal, PerUnit, Scheme
 
 _COMPARE = {
@@ -109,7 +110,11 @@ class ScalarOps(Ops[int, bool]):
         return periods.count(covered)
 
     def age(self, field: str, on: dt.date) -> int:
-        born: dt.date = self.r[field]
+        """Completed years; 0 for a missing date, which decides nothing where it is allowed
+        (the evaluator's ``needs`` say where it would, see :func:`missing_ages`)."""
+        born: dt.date | None = self.r.get(field)
+        if born is None:
+            return 0
         return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
     def events(self, field: str, first: dt.date | None, last: dt.date) -> int:
@@ -122,7 +127,33 @@ class ScalarOps(Ops[int, bool]):
 
 
 def evaluate_one(compiled: Compiled, record: Mapping[str, Any]) -> Evaluation[int, bool]:
-    return Evaluator(compiled, ScalarOps(record)).run()
+    """One record's evaluation; ApplicantError if an age it needs has no date."""
+    evaluator = Evaluator(compiled, ScalarOps(record))
+    result = evaluator.run()
+    _refuse_missing(compiled, record, evaluator)
+    return result
+
+
+def missing_ages(compiled: Compiled, record: Mapping[str, Any]) -> list[str]:
+    """The date fields the record leaves out although an age of them decides something: a
+    line that applies reads it, a gate or key reads it, or a condition turns on it."""
+    evaluator = Evaluator(compiled, ScalarOps(record))
+    evaluator.run()
+    return _missing(record, evaluator)
+
+
+def _missing(record: Mapping[str, Any], evaluator: Evaluator[int, bool]) -> list[str]:
+    return sorted({born for born, needed in evaluator.needs if needed and record.get(born) is None})
+
+
+def _refuse_missing(
+    compiled: Compiled, record: Mapping[str, Any], evaluator: Evaluator[int, bool]
+) -> None:
+    for born in _missing(record, evaluator):
+        label = compiled.scheme.fields[born].label
+        raise ApplicantError(
+            f"field '{born}' ({label}): needed for age: give it, or a valid ID number"
+        )
 
 
 def explain_one(

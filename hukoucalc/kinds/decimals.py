@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
-from hukoucalc.engine.units import format_decimal
+from hukoucalc.engine.points import decimal_text as format_decimal
 from hukoucalc.kinds.base import Kind, given, is_int, is_text
 from hukoucalc.kinds.integer import INT_DIGITS
 from hukoucalc.scheme.model import FieldSpec

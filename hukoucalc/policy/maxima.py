@@ -13,8 +13,8 @@ import math
 from collections.abc import Iterable
 from fractions import Fraction
 
+from hukoucalc.engine.points import fraction_text
 from hukoucalc.engine.scalar import round_fraction, rule_points
-from hukoucalc.engine.units import exact_text
 from hukoucalc.policy.conditions import Satisfiability
 from hukoucalc.policy.spans import (
     ZERO,
@@ -121,7 +121,7 @@ def text(x: Fraction | None) -> str:
     """A bound as a reader sees it: an exact decimal, a fraction, or "unbounded"."""
     if x is None:
         return "unbounded"
-    return exact_text(x.numerator, x.denominator)
+    return fraction_text(x)
 
 
 class Maxima:

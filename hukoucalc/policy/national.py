@@ -9,9 +9,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 from hukoucalc.engine.compile import compile_scheme
+from hukoucalc.engine.points import exact_text
 from hukoucalc.engine.reads import trace_scheme
 from hukoucalc.engine.trace import Trace
-from hukoucalc.engine.units import exact_text
 from hukoucalc.kinds import kind
 from hukoucalc.policy.finding import Finding
 from hukoucalc.policy.rules import SizeClass, national_rules, size_class

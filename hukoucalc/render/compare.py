@@ -14,6 +14,7 @@ from hukoucalc.compare.composition import Dimension
 from hukoucalc.compare.job import Comparison
 from hukoucalc.compare.stats import Line, SchemeStats, half_up
 from hukoucalc.describe import plural
+from hukoucalc.engine.points import plain
 from hukoucalc.errors import Options, option, word_options
 from hukoucalc.render.diff import render_diff
 from hukoucalc.render.rank import footer
@@ -29,26 +30,31 @@ def percent(count: int, whole: int) -> str:
     if not whole:
         return "—"
     shown = half_up(Fraction(100 * count, whole), 1)
-    return "<0.1%" if count and Decimal(shown) == 0 else f"{shown}%"
+    return "<0.1%" if count and shown == 0 else f"{plain(shown)}%"
 
 
-def signed(change: str | None) -> str:
+def signed(change: Decimal | None) -> str:
     """A median rank change with its sign ("+3": a better place), "—" for none."""
     if change is None:
         return "—"
-    return "+" + change if Decimal(change) > 0 else change
+    return ("+" if change > 0 else "") + plain(change)
+
+
+def _shown(value: Decimal | None) -> str:
+    return "—" if value is None else plain(value)
 
 
 def most_informative(dimensions: list[Dimension]) -> list[Dimension]:
     """The composition dimensions, those that tell the schemes apart most first (stable)."""
-    return sorted(dimensions, key=lambda d: -Decimal(d.spread))
+    return sorted(dimensions, key=lambda d: -d.spread)
 
 
 def share_cell(line: Line | None) -> str:
     """A line's share of the admitted's points and its mean ("" where the scheme lacks it)."""
     if line is None:
         return ""
-    return f"{line.share}% ({line.mean})" if line.share is not None else f"— ({line.mean})"
+    share = "—" if line.share is None else f"{plain(line.share)}%"
+    return f"{share} ({plain(line.mean)})"
 
 
 def render_comparison(doc: Comparison, console: Console, *, options: Options | None = None) -> None:
@@ -91,15 +97,15 @@ def summary_rows(schemes: list[SchemeStats]) -> list[tuple[str, list[str]]]:
         rows.append(("at or above the threshold", [f"{x.qualified:,}" for x in s]))
     rows += [
         ("admitted", [f"{x.admitted:,}" for x in s]),
-        ("cut-off score", [x.cutoff or "—" for x in s]),
+        ("cut-off score", [_shown(x.cutoff) for x in s]),
         ("ties at the cut-off", [f"{x.ties_at_cutoff:,}" for x in s]),
-        ("mean of the admitted", [x.mean or "—" for x in s]),
+        ("mean of the admitted", [_shown(x.mean) for x in s]),
     ]
     for k, name in enumerate(("Q1", "median", "Q3")):
         rows.append(
-            (f"{name} of the admitted", [x.quartiles[k] if x.quartiles else "—" for x in s])
+            (f"{name} of the admitted", [plain(x.quartiles[k]) if x.quartiles else "—" for x in s])
         )
-    rows.append(("highest", [x.highest or "—" for x in s]))
+    rows.append(("highest", [_shown(x.highest) for x in s]))
     return rows
 
 
@@ -180,7 +186,7 @@ def _composition(
     admitted = [s.admitted for s in doc.schemes]
     ordered = most_informative(doc.composition)
     for dim in ordered[:SHOWN_DIMENSIONS]:
-        spread = plural(Decimal(dim.spread), "point")
+        spread = plural(dim.spread, "point")
         title = f"The admitted by {dim.label} (shares differ by up to {spread})"
         table = _table(title, dim.id, ids)
         present = [c for c in dim.categories if any(c.counts)]
@@ -194,7 +200,7 @@ def _composition(
         console.print(table)
     rest = ordered[SHOWN_DIMENSIONS:]
     if rest:
-        names = ", ".join(f"{d.id} {d.spread}" for d in rest)
+        names = ", ".join(f"{d.id} {plain(d.spread)}" for d in rest)
         console.print(
             escape(f"Not shown (shares differ by up to, in points): {names}. ")
             + word_options(

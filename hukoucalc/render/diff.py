@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from hukoucalc.describe import plural
-from hukoucalc.engine.units import format_decimal
+from hukoucalc.engine.points import decimal_text
 from hukoucalc.scheme.diff import SECTIONS, SchemeDiff
 
 WIDEST = 100
@@ -93,7 +93,7 @@ def _inline(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
-        return format_decimal(value)
+        return decimal_text(value)
     if isinstance(value, int | dt.date):
         return str(value)
     if isinstance(value, str):

@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from hukoucalc.engine.points import plain
 from hukoucalc.ranking import RankSummary
 
 BAR = 40
@@ -28,11 +29,16 @@ def render_summary(summary: RankSummary, console: Console) -> None:
         ("eligible", f"{summary.eligible:,}"),
     ]
     if summary.threshold is not None:
-        rows.append((f"at or above the threshold {summary.threshold}", f"{summary.qualified:,}"))
+        rows.append(
+            (f"at or above the threshold {plain(summary.threshold)}", f"{summary.qualified:,}")
+        )
     rows += [
         ("quota", quota),
         ("admitted", f"[bold]{summary.admitted:,}[/]"),
-        ("cut-off score (lowest admitted)", summary.cutoff or "—"),
+        (
+            "cut-off score (lowest admitted)",
+            "—" if summary.cutoff is None else plain(summary.cutoff),
+        ),
         ("admitted at the last place (ties)", f"{summary.ties_at_cutoff:,}"),
     ]
     for label, value in rows:
@@ -49,7 +55,9 @@ def render_summary(summary: RankSummary, console: Console) -> None:
         for b in summary.histogram:
             bar = "█" * max(1 if b.count else 0, round(b.count * BAR / most))
             mark = " ◀ cut-off" if b.cutoff else ""
-            hist.add_row(f"{b.low}–<{b.high}", f"{b.count:,}", f"{bar}[bold]{mark}[/]")
+            hist.add_row(
+                f"{plain(b.low)}–<{plain(b.high)}", f"{b.count:,}", f"{bar}[bold]{mark}[/]"
+            )
         console.print(hist)
     provenance = (
         f"scheme sha256 {summary.scheme['sha256'][:12]} · input sha256 "

@@ -12,6 +12,7 @@ from html import escape
 from hukoucalc.compare.job import Comparison
 from hukoucalc.compare.stats import SchemeStats
 from hukoucalc.describe import plural
+from hukoucalc.engine.points import plain
 from hukoucalc.errors import Options, option, word_options
 from hukoucalc.render.compare import (
     line_table,
@@ -103,7 +104,7 @@ def _summary_table(doc: Comparison) -> str:
 
 
 def _distribution(schemes: list[SchemeStats]) -> str:
-    lows = sorted({Decimal(b.low) for s in schemes for b in s.histogram})
+    lows = sorted({b.low for s in schemes for b in s.histogram})
     if not lows:
         return '<p class="note">No eligible applicant under any scheme.</p>'
     step = Decimal(5)
@@ -135,7 +136,7 @@ def _distribution(schemes: list[SchemeStats]) -> str:
         value += step
         n += 1
     for k, s in enumerate(schemes):
-        found = {Decimal(b.low): b.count for b in s.histogram}
+        found = {b.low: b.count for b in s.histogram}
         points = []
         for low in _range(first, last, step):
             c = found.get(low, 0)
@@ -145,15 +146,15 @@ def _distribution(schemes: list[SchemeStats]) -> str:
             f'points="{" ".join(points)}"><title>{escape(s.id)}</title></polyline>'
         )
         if s.cutoff is not None:
-            cx = x(Decimal(s.cutoff))
+            cx = x(s.cutoff)
             out.append(
                 f'<line x1="{cx:.1f}" y1="10" x2="{cx:.1f}" y2="{y(0):.1f}" stroke="{_colour(k)}"'
                 f' stroke-dasharray="5,3" stroke-width="1.5"><title>{escape(s.id)} cut-off '
-                f"{escape(s.cutoff)}</title></line>"
+                f"{plain(s.cutoff)}</title></line>"
             )
             out.append(
                 f'<text x="{cx + 3:.1f}" y="{22 + 14 * k}" fill="{_colour(k)}" '
-                f'style="fill:{_colour(k)}">{escape(s.cutoff)}</text>'
+                f'style="fill:{_colour(k)}">{plain(s.cutoff)}</text>'
             )
     out.append("</svg>")
     return "".join(out)
@@ -274,8 +275,8 @@ def _lines(doc: Comparison) -> str:
             if line is None or line.share is None:
                 cells.append("" if line is None else "—")
             else:
-                share = Fraction(Decimal(line.share)) / 100
-                cells.append(_bar(share, _colour(k), f"{line.share}% · {line.mean}"))
+                share = Fraction(line.share) / 100
+                cells.append(_bar(share, _colour(k), f"{plain(line.share)}% · {plain(line.mean)}"))
         rows.append(cells)
     note = (
         '<p class="note">Each line (an indicator outside any group, or a group) as a share of '
@@ -297,7 +298,7 @@ def _composition(doc: Comparison) -> str:
                 share = Fraction(n, whole) if whole else Fraction(0)
                 cells.append(_bar(share, _colour(k), f"{percent(n, whole)} ({n:,})"))
             rows.append(cells)
-        spread = f"{dim.id}; shares differ by up to {plural(Decimal(dim.spread), 'point')}"
+        spread = f"{dim.id}; shares differ by up to {plural(dim.spread, 'point')}"
         title = f"<h3>{escape(dim.label)} <small class=note>({escape(spread)})</small></h3>"
         out.append(title + _table(["", *(s.id for s in doc.schemes)], rows, raw=True))
     if any(d.kind == "held" for d in doc.composition):

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hukoucalc.describe import condition_text, rule_text, value_text
-from hukoucalc.engine.units import format_decimal
+from hukoucalc.engine.points import decimal_text
 from hukoucalc.kinds import KINDS
 from hukoucalc.scheme.load import LoadedScheme
 from hukoucalc.scheme.model import Cutoff, Scheme, Selection
@@ -43,7 +43,7 @@ def render_list(
             str(s.scheme.scheme.year),
             s.scheme.dates["as_of"].isoformat(),
             age_on.isoformat() if age_on else "—",
-            "—" if cut is None else format_decimal(cut.score) + (f" {cut.tag}" if cut.tag else ""),
+            "—" if cut is None else decimal_text(cut.score) + (f" {cut.tag}" if cut.tag else ""),
             "" if cut is None or cut.admitted is None else f"{cut.admitted:,}",
         )
     console.print(rounds)
@@ -69,7 +69,7 @@ def _fields(s: Scheme) -> Table:
         else:  # a bool not given is false
             need = f"default {_shown(False if spec.default is None else spec.default)}"
         allowed = [f"{code} = {label}" for code, label in (spec.values or {}).items()]
-        low, high = (None if b is None else format_decimal(b) for b in (spec.min, spec.max))
+        low, high = (None if b is None else decimal_text(b) for b in (spec.min, spec.max))
         if low is not None or high is not None:
             allowed.append(
                 f"{low} to {high}" if low and high else f"≥ {low}" if low else f"≤ {high}"
@@ -83,7 +83,7 @@ def _shown(default: object) -> str:
     """A field's default as a user writes it."""
     if isinstance(default, bool):
         return str(default).lower()
-    return format_decimal(default) if isinstance(default, Decimal) else str(default)
+    return decimal_text(default) if isinstance(default, Decimal) else str(default)
 
 
 def _selection(sel: Selection) -> str:
@@ -91,7 +91,7 @@ def _selection(sel: Selection) -> str:
     quota 4,694", "threshold 60 then keys, quota 4,500"."""
     words = []
     if sel.threshold is not None:
-        words.append(f"threshold {format_decimal(sel.threshold)}")
+        words.append(f"threshold {decimal_text(sel.threshold)}")
         if sel.mode == "threshold_then_keys":
             words[-1] += " then keys"
     if sel.quota is not None:
@@ -191,9 +191,9 @@ def render_scheme(loaded: LoadedScheme, console: Console) -> None:
     if sel.note:
         console.print(Text(sel.note))
     if s.total.floor is not None:
-        console.print(f"Total floored at {format_decimal(s.total.floor)}")
+        console.print(f"Total floored at {decimal_text(s.total.floor)}")
     for cut in sorted(s.cutoffs, key=lambda c: c.year):
         admitted = f", {cut.admitted:,} admitted" if cut.admitted else ""
         where = "[dim]" + escape(f"{cut.source} {cut.tag or ''}") + "[/]"
         note = escape(f" — {cut.note}") if cut.note else ""
-        console.print(f"Cut-off {cut.year}: {format_decimal(cut.score)}{admitted} {where}{note}")
+        console.print(f"Cut-off {cut.year}: {decimal_text(cut.score)}{admitted} {where}{note}")

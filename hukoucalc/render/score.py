@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from hukoucalc.engine.points import decimal_text, exact_decimal
+from hukoucalc.engine.units import terminates
 from hukoucalc.scorecard import SchemeRef, Scorecard, Target
 
 
-def fixed(value: str, places: int) -> str:
-    """A decimal string to ``places`` at least, never rounded (a target typed with more digits
-    keeps them); an exact fraction ("10/3", an unrounded part) as ≈ to ``places``."""
-    if "/" in value:
-        numerator, denominator = value.split("/")
-        return f"≈{Decimal(numerator) / Decimal(denominator):.{places}f}"
-    number = Decimal(value)
-    shown = max(places, -int(number.as_tuple().exponent))
-    return f"{number:.{shown}f}"
+def fixed(value: Decimal | Fraction, places: int) -> str:
+    """Points to ``places`` at least, never rounded (a target typed with more digits keeps
+    them); a part with no decimal (10/3, an unrounded part) as ≈ to ``places``, half up."""
+    if isinstance(value, Fraction):
+        if not terminates(value.denominator):
+            return "≈" + decimal_text(value, places)
+        value = exact_decimal(value)
+    shown = max(places, -int(value.as_tuple().exponent))
+    return decimal_text(value, shown)  # exact: never fewer places than the value has
 
 
 def heading(scheme: SchemeRef, applicant: str) -> Panel:
@@ -124,7 +127,7 @@ def _gates_table(card: Scorecard) -> Table:
 
 
 def target_text(target: Target, places: int) -> str:
-    gap = Decimal(target.gap)
+    gap = target.gap
     what = (
         f"{target.year} cut-off {fixed(target.score, places)}"
         if target.kind == "cutoff"
@@ -133,10 +136,10 @@ def target_text(target: Target, places: int) -> str:
     tag = f" [dim]({target.tag})[/]" if target.tag else ""
     if gap > 0:
         return f"{fixed(target.gap, places)} points short of the {what}{tag}"
-    return f"{fixed(str(-gap), places)} points above the {what}{tag}"
+    return f"{fixed(-gap, places)} points above the {what}{tag}"
 
 
-def _total_lines(card: Scorecard) -> dict[str, tuple[str, str]]:
+def _total_lines(card: Scorecard) -> dict[str, tuple[str, Decimal]]:
     out = {i.id: (i.label, i.points) for i in card.indicators if i.group is None}
     out.update({g.id: (g.label, g.points) for g in card.groups})
     return out

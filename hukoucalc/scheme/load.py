@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from hukoucalc.engine.compile import compile_scheme
-from hukoucalc.engine.units import format_decimal
+from hukoucalc.engine.points import decimal_text
 from hukoucalc.errors import HukoucalcError, InputFileError, SchemeError
 from hukoucalc.scheme import cache
 from hukoucalc.scheme.checks import problems
@@ -208,7 +208,7 @@ def plain_data(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [plain_data(item) for item in value]
     if isinstance(value, Decimal):
-        return format_decimal(value)
+        return decimal_text(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return value

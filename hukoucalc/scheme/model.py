@@ -166,9 +166,25 @@ class FieldSpec(_Strict):
     role: FieldRole | None = Field(
         None, description="what the field is for, when its type and name do not say it"
     )
+    holds_for_months: int | None = Field(
+        None,
+        ge=1,
+        le=1200,
+        description="a status that lapses: in a projection (plan) the value holds for this many "
+        "months after the scheme's as_of, then falls back to the default",
+    )
 
     @model_validator(mode="after")
     def _fits_type(self) -> FieldSpec:
+        if self.holds_for_months is not None and self.type not in (
+            "bool",
+            "enum",
+            "int",
+            "decimal",
+        ):
+            raise ValueError(
+                "'holds_for_months' applies only to bool, enum, int and decimal fields"
+            )
         if (self.type == "enum") != (self.values is not None):
             raise ValueError("'values' is required for an enum field and only allowed there")
         if (self.type == "decimal") != (self.places is not None):
@@ -180,6 +196,9 @@ class FieldSpec(_Strict):
         if self.default is not None:
             _check_default(self)
         return self
+
+
+_LAPSING = ("bool", "enum", "int", "decimal")
 
 
 def _check_default(spec: FieldSpec) -> None:
