@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from hukoucalc.applicant import validate_applicant
+from hukoucalc.engine.points import plain
 from hukoucalc.errors import ApplicantError
 from hukoucalc.ranking import rank_file
 from hukoucalc.scheme.load import load_scheme
@@ -27,7 +28,7 @@ NEEDED = "needed for age: give it, or a valid ID number"
 def _score(**applicant: Any) -> tuple[str, bool]:
     record = validate_applicant(LOADED.scheme, applicant, where="a.json", today=TODAY)
     card = score_record(LOADED, record, applicant="a.json")
-    return card.total, bool(card.eligible)
+    return plain(card.total), bool(card.eligible)
 
 
 def test_an_age_in_a_line_that_does_not_apply_is_not_asked_for() -> None:
