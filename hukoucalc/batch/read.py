@@ -87,9 +87,10 @@ def read_batch(
         )
     if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
         raise InputFileError("a spreadsheet file: save it as CSV (UTF-8) first", where=str(path))
+    jsonl = path.suffix.lower() in (".jsonl", ".ndjson")
+    check_bounds(path, header=not jsonl)  # before polars sees it: it would grow without bound
     hasher = _Hasher(path)
     hasher.start()
-    jsonl = path.suffix.lower() in (".jsonl", ".ndjson")
     if jsonl:
         (frame, errors), used = _read_jsonl(path, scheme), "utf-8"
     else:
@@ -106,6 +107,48 @@ def read_batch(
     return RawBatch(
         frame=frame, sha256=hasher.digest, encoding=used, columns=columns, errors=errors
     )
+
+
+MAX_HEADER_BYTES = 1 << 20
+MAX_COLUMNS = 2000
+_SAMPLE = 1 << 16
+
+
+def check_bounds(path: Path, *, header: bool) -> None:
+    """Refuse a text file that no applicant list can be, before any parser sees it: mostly NUL
+    bytes (a disk image, a failed copy), or (with ``header``) a header line over 1 MB or of more
+    than 2,000 columns. A parser given one of these grows to many times the file's size."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        head = handle.read(MAX_HEADER_BYTES + 1)
+        samples = [head[:_SAMPLE]]
+        for at in (size // 2, max(0, size - _SAMPLE)):
+            if at > len(head):
+                handle.seek(at)
+                samples.append(handle.read(_SAMPLE))
+    sampled = sum(len(s) for s in samples)
+    if sampled and sum(s.count(0) for s in samples) * 2 > sampled:
+        raise InputFileError(
+            "mostly NUL bytes: not a text file of applications (a damaged copy or a disk image?)",
+            where=str(path),
+        )
+    if not header:
+        return
+    end = min((at for at in (head.find(b"\n"), head.find(b"\r")) if at >= 0), default=-1)
+    line = head if end < 0 else head[:end]
+    if len(line) > MAX_HEADER_BYTES:
+        raise InputFileError(
+            f"the header line is over {MAX_HEADER_BYTES // (1 << 20)} MB: not a header of "
+            "applicant fields",
+            where=str(path),
+        )
+    columns = re.sub(rb'"[^"]*"', b"q", line).count(b",") + 1
+    if columns > MAX_COLUMNS:
+        raise InputFileError(
+            f"the header has {columns:,} columns, more than the {MAX_COLUMNS:,} read: not a "
+            "header of applicant fields",
+            where=str(path),
+        )
 
 
 def _without_blank_rows(frame: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:

@@ -144,11 +144,22 @@ def stderr() -> Any:
     return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """``text`` with the control characters a file's cell or a scheme may hold (an escape
+    sequence, a carriage return, a bidirectional override) written as ``\\xNN``/``\\uNNNN``:
+    shown on a terminal, they could rewrite what it shows. Line breaks and tabs are kept."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def escape(text: str) -> str:
-    """Text shown through Rich, with its own square brackets kept literal."""
+    """Text shown through Rich: its own square brackets kept literal, its control characters
+    escaped (:func:`visible`)."""
     from rich.markup import escape as rich_escape  # noqa: PLC0415
 
-    return rich_escape(text)
+    return rich_escape(visible(text))
 
 
 def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
