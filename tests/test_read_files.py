@@ -84,3 +84,94 @@ def test_control_characters_of_a_cell_never_reach_the_terminal(
     assert result.exit_code == ExitCode.OK, result.stderr
     assert "\x1b" not in result.stderr and "\r" not in result.stderr
     assert "\\x1b[2Jmale is not one of" in flat(result.stderr)
+
+
+# -- encodings: never guessed wrong ---------------------------------------------------------------
+
+
+def test_a_latin1_byte_in_utf8_keeps_utf8_and_costs_its_row(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    data = ("\n".join(lines()) + "\n").encode("utf-8")
+    data = data.replace("周七".encode(), "周七".encode() + b"\xe9", 1)  # a Latin-1 é
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(data)
+    summary = rank(runner, path, tmp_path)
+    assert summary["input"]["encoding"] == "utf-8"
+    [(row, column, reason)] = errors(summary)
+    assert (row, column) == (3, "name") and "not UTF-8" in reason
+    assert summary["bad"][0]["value"] == "周七\ufffd"
+    names = {r["name"] for r in summary["ranked"]}
+    assert "张三" in names and "吴八" in names and len(names) == 8  # none garbled
+
+
+def test_gb18030_is_read_only_when_the_file_is_gb18030(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "gb.csv"
+    path.write_bytes(("\n".join(lines()) + "\n").encode("gb18030"))
+    summary = rank(runner, path, tmp_path)
+    assert summary["input"]["encoding"] == "gb18030"
+    assert summary["invalid"] == 0
+    assert "张三" in {r["name"] for r in summary["ranked"]}
+
+
+def test_the_summary_says_the_encoding(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "gb.csv"
+    path.write_bytes(("\n".join(lines()) + "\n").encode("gb18030"))
+    result = run(runner, "rank", path, *SCHEME)
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert "(gb18030)" in flat(result.stdout)
+
+
+# -- malformed records cost their rows -------------------------------------------------------------
+
+
+def test_a_stray_quote_in_one_row_of_1000_costs_that_row(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "pool.csv"
+    made = run(runner, "synth", *SCHEME, "--n", "1000", "--seed", "7", "-o", path)
+    assert made.exit_code == 0, made.stderr
+    clean = rank(runner, path, tmp_path)
+    assert clean["invalid"] == 0
+    rows = path.read_text(encoding="utf-8-sig").splitlines()
+    name = rows[0].split(",").index("name")
+    cells = rows[500].split(",")  # row 501
+    cells[name] = '王"芳'
+    rows[500] = ",".join(cells)
+    summary = rank(runner, write(tmp_path, "quote.csv", rows), tmp_path)
+    [(row, column, reason)] = errors(summary)
+    assert (row, column) == (501, "*") and "quote" in reason
+    assert (summary["rows"], summary["invalid"]) == (1000, 1)
+    assert len(summary["ranked"]) == len(clean["ranked"]) - 1
+
+
+def test_an_unbalanced_quote_costs_only_its_row(runner: CliRunner, tmp_path: Path) -> None:
+    rows = lines()
+    rows[2] = rows[2].replace(",周七,", ',"周七,')  # opens, never closes
+    summary = rank(runner, write(tmp_path, "open.csv", rows), tmp_path)
+    assert [(r, c) for r, c, _ in errors(summary)] == [(3, "*")]
+    assert "quote" in errors(summary)[0][2]
+    assert (summary["rows"], summary["invalid"]) == (9, 1)
+    assert len(summary["ranked"]) == 8
+
+
+def test_a_quoted_line_break_and_a_stray_quote_keep_row_numbers(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    rows = lines()
+    rows[1] = rows[1].replace(",张三,", ',"张三\n(二, 三)",')  # one record on two lines
+    rows[3] = rows[3].replace(",吴八,", ',吴"八,')
+    summary = rank(runner, write(tmp_path, "both.csv", rows), tmp_path)
+    assert [(r, c) for r, c, _ in errors(summary)] == [(4, "*")]
+    assert "张三\n(二, 三)" in {r["name"] for r in summary["ranked"]}
+
+
+def test_a_truncated_json_lines_line_costs_that_line(runner: CliRunner, tmp_path: Path) -> None:
+    records = list(csv.DictReader(io.StringIO("\n".join(lines()))))
+    text = [json.dumps({k: v for k, v in r.items() if v}, ensure_ascii=False) for r in records]
+    text[3] = text[3][: len(text[3]) // 2]  # line 4, cut by a failed export
+    path = tmp_path / "cut.jsonl"
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    summary = rank(runner, path, tmp_path)
+    [(row, column, reason)] = errors(summary)
+    assert (row, column) == (4, "*") and reason.startswith("not a JSON object")
+    assert (summary["rows"], summary["invalid"]) == (9, 1)
+    assert len(summary["ranked"]) == 8

@@ -92,12 +92,12 @@ def read_batch(
     hasher = _Hasher(path)
     hasher.start()
     if jsonl:
-        (frame, errors), used = _read_jsonl(path, scheme), "utf-8"
+        (frame, errors, broken), used = _read_jsonl(path, scheme), "utf-8"
     else:
-        frame, errors, used = _read_csv(path, encoding)
+        frame, errors, broken, used = _read_csv(path, encoding)
     hasher.join()
     frame, columns = _conform(frame, scheme, path, unknown_columns or partial(_not_fields, scheme))
-    frame = _without_blank_rows(frame, scheme)
+    frame = _without_blank_rows(frame, scheme, keep=broken)
     if errors.height:  # none for a blank line: it is no application
         errors = errors.join(frame.select(ROW), on=ROW, how="semi")
         if not jsonl and errors.height == frame.height and errors["reason"].n_unique() == 1:
@@ -151,9 +151,10 @@ def check_bounds(path: Path, *, header: bool) -> None:
         )
 
 
-def _without_blank_rows(frame: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
+def _without_blank_rows(frame: pl.DataFrame, scheme: Scheme, *, keep: list[int]) -> pl.DataFrame:
     """A blank line is not an application. Only rows blank in one column (a required one if
-    any: rarely blank) are checked in every column."""
+    any: rarely blank) are checked in every column. The rows in ``keep`` (records that could not
+    be read: they are reported) stay."""
     if not scheme.fields or frame.height == 0:
         return frame
     required = [n for n, spec in scheme.fields.items() if spec.required]
@@ -161,11 +162,20 @@ def _without_blank_rows(frame: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
     empty = [pl.col(n).is_null() | (pl.col(n).str.strip_chars() == "") for n in scheme.fields]
     maybe = frame.filter(pl.col(first).is_null() | (pl.col(first).str.strip_chars() == ""))
     blank = maybe.filter(pl.all_horizontal(empty)).select(ROW)
+    if keep:
+        blank = blank.filter(~pl.col(ROW).is_in(keep))
     return frame.join(blank, on=ROW, how="anti") if blank.height else frame
 
 
-def _read_csv(path: Path, encoding: str | None) -> tuple[pl.DataFrame, pl.DataFrame, str]:
-    """The cells, the rows whose cells do not match the header, and the encoding used."""
+def _read_csv(
+    path: Path, encoding: str | None
+) -> tuple[pl.DataFrame, pl.DataFrame, list[int], str]:
+    """The cells, the rows not read as they stand (cells that do not match the header, a
+    malformed quote, bytes that are not text), the rows not read at all, and the encoding used.
+
+    The encoding is never guessed wrong: UTF-8 unless the file is not UTF-8 text; a file with a
+    few bytes that are not UTF-8 (one Latin-1 byte) stays UTF-8, and the rows holding them are
+    bad rows; GB18030 only when all of the file decodes as GB18030 and little of it as UTF-8."""
     if path.stat().st_size == 0:
         raise InputFileError("the file is empty: a header row is expected", where=str(path))
     with path.open("rb") as handle:
@@ -174,40 +184,165 @@ def _read_csv(path: Path, encoding: str | None) -> tuple[pl.DataFrame, pl.DataFr
     if encoding in (None, "utf-8", "utf8", "utf-8-sig"):
         try:
             frame, ragged = _parse_csv(path, eol, path)
-            return frame, _shape_errors(frame, ragged, path.read_bytes, eol), "utf-8"
+            return frame, _shape_errors(frame, ragged, path.read_bytes, eol), [], "utf-8"
         except pl.exceptions.ComputeError as exc:
-            if "utf-8" not in str(exc).lower():
-                raise InputFileError(
-                    f"not a readable CSV: {_first_line(exc)}", where=str(path)
-                ) from None
-            if encoding is not None:
-                raise InputFileError(
-                    f"not UTF-8 text: {_bad_utf8(path.read_bytes())}; give the right "
-                    f"{option('encoding')} (gb18030?), or save it as CSV UTF-8",
-                    where=str(path),
-                ) from None
+            if "utf-8" not in str(exc).lower():  # valid text, but not as polars takes CSV
+                text = path.read_bytes().decode("utf-8-sig", errors="replace")
+                return (*_parse_text(text, eol, path), "utf-8")
         except pl.exceptions.NoDataError:
             raise InputFileError(
                 "the file is empty: a header row is expected", where=str(path)
             ) from None
+        data = path.read_bytes()
+        if _mostly_utf8(data):
+            frame, errors, broken = _parse_text(data.decode("utf-8-sig", "replace"), eol, path)
+            return frame, pl.concat([errors, _not_utf8(frame)]), broken, "utf-8"
+        if encoding is not None:
+            raise InputFileError(
+                f"not UTF-8 text: {_bad_utf8(data)}; give the right "
+                f"{option('encoding')} (gb18030?), or save it as CSV UTF-8",
+                where=str(path),
+            )
     used = encoding or "gb18030"
+    data = path.read_bytes()
     try:
-        text = path.read_bytes().decode(used)
+        text = data.decode(used)
     except LookupError:
         raise InputFileError(f"unknown encoding '{used}'", where=str(path)) from None
     except UnicodeDecodeError as exc:
         tried = f"as {used}" if encoding else "as UTF-8 or GB18030"
+        line = data.count(b"\n", 0, exc.start) + 1
         raise InputFileError(
-            f"cannot be read {tried} (byte {exc.start}); save it as CSV UTF-8, "
+            f"cannot be read {tried} (line {line}); save it as CSV UTF-8, "
             f"or give the right {option('encoding')}",
             where=str(path),
         ) from None
+    return (*_parse_text(text.removeprefix("\ufeff"), eol, path), used)
+
+
+NOT_UTF8 = "holds bytes that are not UTF-8 text (shown as \ufffd): save the file as CSV UTF-8"
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether text that is not all UTF-8 is UTF-8 with a few bad bytes: more of its non-ASCII
+    characters decode as UTF-8 than bytes fail to (GB18030 text read as UTF-8 fails almost
+    everywhere: its byte pairs seldom make UTF-8 sequences)."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    bad = len(re.findall("[\udc80-\udcff]", text))
+    return len(re.findall("[^\x00-\x7f\udc80-\udcff]", text)) > bad
+
+
+def _not_utf8(frame: pl.DataFrame) -> pl.DataFrame:
+    """A bad cell for each cell holding U+FFFD, what a byte that is not UTF-8 decodes as."""
+    found = [
+        frame.filter(pl.col(c).str.contains("\ufffd", literal=True)).select(
+            ROW,
+            pl.lit(_trimmed(c)).alias("column"),
+            pl.col(c).alias("value"),
+            pl.lit(NOT_UTF8).alias("reason"),
+        )
+        for c in frame.columns
+        if c != ROW
+    ]
+    return pl.concat([pl.DataFrame(schema=ERRORS), *found])
+
+
+def _parse_text(text: str, eol: str, path: Path) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:
+    """CSV text read as :func:`_read_csv` returns it; a text polars cannot take as it stands
+    (a stray or unbalanced quote) is split into records first, and the malformed ones are bad
+    rows."""
     data = text.encode("utf-8")
     try:
         frame, ragged = _parse_csv(io.BytesIO(data), eol, path)
-    except pl.exceptions.PolarsError as exc:
-        raise InputFileError(f"not a readable CSV: {_first_line(exc)}", where=str(path)) from None
-    return frame, _shape_errors(frame, ragged, lambda: data, eol), used
+        return frame, _shape_errors(frame, ragged, lambda: data, eol), []
+    except pl.exceptions.NoDataError:
+        raise InputFileError(
+            "the file is empty: a header row is expected", where=str(path)
+        ) from None
+    except pl.exceptions.ComputeError:
+        return _parse_records(text, eol, path)
+
+
+_FIELD = '(?:"(?:[^"]|"")*"|[^",]*)'
+_COMPLETE = re.compile(f"{_FIELD}(?:,{_FIELD})*", re.S)
+_OPEN = re.compile(f'(?:{_FIELD},)*"(?:[^"]|"")*', re.S)  # a quoted cell going on after the line
+_LOOKAHEAD = 50  # lines a quoted cell may span
+
+
+def _cells_of(record: str) -> int:
+    return re.sub('"(?:[^"]|"")*"', "q", record).count(",") + 1
+
+
+def _parse_records(text: str, eol: str, path: Path) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:
+    """The records of a CSV text that polars refuses, one at a time: a line with a stray quote
+    (``王"芳``), or whose quoted cell does not close within a record of the header's width, is a
+    bad row, and the records around it are read as usual. Rows are counted as polars counts
+    them: a record is a row, a blank line too."""
+    lines = text.split(eol)
+    if lines and lines[-1] == "":
+        lines.pop()
+    records: list[str] = []
+    numbers: list[int] = []
+    bad: list[dict[str, object]] = []
+    header: list[str] = []
+    width = 0
+    at, row = 0, 1
+    while at < len(lines):
+        record, taken = _record(lines, at, eol, width)
+        if row == 1:
+            if record is None:
+                raise InputFileError('the header row has an unbalanced quote (")', where=str(path))
+            header = pl.read_csv(io.BytesIO(record.encode()), infer_schema=False).columns
+            width = len(header)
+            records.append(record)
+        elif record is None:
+            bad.append(_bad_record(row, lines[at], 'a stray or unbalanced quote (")'))
+        elif record.strip() == "":
+            numbers.append(row)  # a blank line: a row of empty cells, as polars reads it
+            records.append("," * (width - 1))
+        elif (cells := _cells_of(record.removesuffix("\r"))) != width:
+            column = _trimmed(header[cells]) if cells < width else "*"
+            noun = "cell" if cells == 1 else "cells"
+            reason = f"{cells} {noun}, the header has {width}"
+            bad.append({ROW: row, "column": column, "value": None, "reason": reason})
+        else:
+            numbers.append(row)
+            records.append(record)
+        at += taken
+        row += 1
+    data = "\n".join(records) + "\n"
+    frame = pl.read_csv(io.BytesIO(data.encode()), infer_schema=False)
+    if frame.height != len(numbers):  # the records were not split as polars splits them
+        raise InputFileError("not a readable CSV: its quotes cannot be matched", where=str(path))
+    _no_row_column(frame.columns, path)
+    frame = frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64)).select(ROW, *frame.columns)
+    errors = pl.DataFrame(bad, schema=ERRORS)
+    unread = pl.DataFrame({ROW: [e[ROW] for e in bad]}, schema={ROW: pl.Int64})
+    frame = pl.concat([frame, unread], how="diagonal").sort(ROW)
+    return frame, errors, unread[ROW].to_list()
+
+
+def _record(lines: list[str], at: int, eol: str, width: int) -> tuple[str | None, int]:
+    """The record starting at line ``at`` and how many lines it takes; None (one line taken)
+    for a line that starts no well-formed record."""
+    line = lines[at]
+    if _COMPLETE.fullmatch(line.removesuffix("\r")):
+        return line, 1
+    if _OPEN.fullmatch(line):
+        record = line
+        for end in range(at + 1, min(len(lines), at + 1 + _LOOKAHEAD)):
+            record += eol + lines[end]
+            body = record.removesuffix("\r")
+            if _COMPLETE.fullmatch(body) and (width == 0 or _cells_of(body) == width):
+                return record, end - at + 1
+            if not _OPEN.fullmatch(record):
+                break
+    return None, 1
+
+
+def _bad_record(row: int, line: str, reason: str) -> dict[str, object]:
+    value = shown(line[:200] + ("…" if len(line) > 200 else ""))
+    return {ROW: row, "column": "*", "value": value, "reason": f"{reason}: the row is not read"}
 
 
 def _parse_csv(source: Path | io.BytesIO, eol: str, path: Path) -> tuple[pl.DataFrame, bool]:
@@ -295,19 +430,22 @@ def _bad_utf8(data: bytes) -> str:
     return "an invalid byte"
 
 
-def _read_jsonl(path: Path, scheme: Scheme) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _read_jsonl(path: Path, scheme: Scheme) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:
     """One JSON object a line; values become the text a CSV cell would hold, once their JSON
     type is judged as an applicant file's is (:mod:`hukoucalc.kinds.jsonvalue`). Row numbers are
-    line numbers; blank lines are skipped. A key given twice in a line is a bad row."""
+    line numbers; blank lines are skipped. A key given twice in a line is a bad row; so is a line
+    that is not a JSON object (cut short by a failed export): the other lines are read."""
     rows: list[dict[str, str | None]] = []
     numbers: list[int] = []
     errors: list[dict[str, object]] = []
+    broken: list[int] = []
     lines = read_text(path, encoding="utf-8-sig").splitlines()
     strings = {n for n, spec in scheme.fields.items() if kind(spec).json(spec, "") is None}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         twice: dict[str, list[object]] = {}
+        problem = "not a JSON object"
         try:
             record = json.loads(
                 line,
@@ -318,17 +456,18 @@ def _read_jsonl(path: Path, scheme: Scheme) -> tuple[pl.DataFrame, pl.DataFrame]
             if isinstance(record, dict):
                 cells = _cells(record, scheme, strings, number, errors)
         except json.JSONDecodeError as exc:
-            raise InputFileError(
-                f"not valid JSON Lines: line {number}: {exc.msg}", where=str(path)
-            ) from None
+            record, problem = None, f"not a JSON object ({exc.msg}, column {exc.colno})"
         except RecursionError:
             raise InputFileError(
                 f"not valid JSON Lines: line {number} is nested too deeply", where=str(path)
             ) from None
         if not isinstance(record, dict):
-            raise InputFileError(
-                f"not valid JSON Lines: line {number} is not a JSON object", where=str(path)
-            )
+            value = shown(line[:200] + ("…" if len(line) > 200 else ""))
+            errors.append({ROW: number, "column": "*", "value": value, "reason": problem})
+            broken.append(number)
+            rows.append({})
+            numbers.append(number)
+            continue
         errors += [
             {
                 ROW: number,
@@ -349,13 +488,18 @@ def _read_jsonl(path: Path, scheme: Scheme) -> tuple[pl.DataFrame, pl.DataFrame]
         raise InputFileError(
             "the file is empty: one JSON object a line is expected", where=str(path)
         )
+    if len(broken) == len(rows):
+        raise InputFileError(
+            f"not JSON Lines: no line is a JSON object (line {numbers[0]}: {errors[0]['reason']})",
+            where=str(path),
+        )
     columns = list(dict.fromkeys(key for row in rows for key in row))
     _no_row_column(columns, path)
     data = {c: [row.get(c) for row in rows] for c in columns}
     frame = pl.DataFrame(
         {ROW: numbers, **data}, schema={ROW: pl.Int64, **dict.fromkeys(columns, pl.String)}
     )
-    return frame, pl.DataFrame(errors, schema=ERRORS)
+    return frame, pl.DataFrame(errors, schema=ERRORS), broken
 
 
 def _object(twice: dict[str, list[object]], pairs: list[tuple[str, object]]) -> dict[str, object]:
