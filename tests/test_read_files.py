@@ -175,3 +175,93 @@ def test_a_truncated_json_lines_line_costs_that_line(runner: CliRunner, tmp_path
     assert (row, column) == (4, "*") and reason.startswith("not a JSON object")
     assert (summary["rows"], summary["invalid"]) == (9, 1)
     assert len(summary["ranked"]) == 8
+
+
+# -- headers by label, carried columns ----------------------------------------------------------
+
+
+def labels() -> dict[str, str]:
+    from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
+
+    return {n: spec.label for n, spec in load_scheme("beijing-2018").scheme.fields.items()}
+
+
+def carried_pool(tmp_path: Path, *, chinese: bool = True) -> Path:
+    """The pool with a Chinese header and three carried columns (申请编号 first, 单位, 联系电话
+    last)."""
+    rows = lines()
+    header = rows[0].split(",")
+    named = [labels()[c] for c in header] if chinese else header
+    out = [",".join(["申请编号", *named, "单位", "联系电话"])]
+    for k, row in enumerate(rows[1:], start=1):
+        out.append(f"A{k:04d},{row},单位{k},=138{k:08d}")
+    return write(tmp_path, "chinese.csv", out)
+
+
+def test_a_chinese_header_ranks_as_the_field_ids_do(runner: CliRunner, tmp_path: Path) -> None:
+    expected = rank(runner, write(tmp_path, "ids.csv", lines()), tmp_path)
+    summary = rank(runner, carried_pool(tmp_path), tmp_path)
+    assert summary["invalid"] == 0
+    assert [r["id_number"] for r in summary["ranked"]] == [
+        r["id_number"] for r in expected["ranked"]
+    ]
+    assert [r["total"] for r in summary["ranked"]] == [r["total"] for r in expected["ranked"]]
+
+
+def test_carried_columns_follow_the_points_unchanged(runner: CliRunner, tmp_path: Path) -> None:
+    summary = rank(runner, carried_pool(tmp_path), tmp_path)
+    assert summary["carried"] == ["申请编号", "单位", "联系电话"]
+    columns = list(summary["ranked"][0])
+    at = columns.index("total")
+    assert columns[at + 1 : at + 4] == ["申请编号", "单位", "联系电话"]
+    zhang = next(r for r in summary["ranked"] if r["name"] == "张三")
+    assert (zhang["申请编号"], zhang["单位"]) == ("A0001", "单位1")
+    assert zhang["联系电话"] == "'=13800000001"  # as given, neutralised for a spreadsheet
+
+
+def test_the_summary_names_the_carried_columns(runner: CliRunner, tmp_path: Path) -> None:
+    result = run(runner, "rank", carried_pool(tmp_path), *SCHEME)
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert "carried into the list, not scored: 申请编号, 单位, 联系电话" in flat(result.stdout)
+
+
+def test_drop_extra_leaves_the_carried_columns_out(runner: CliRunner, tmp_path: Path) -> None:
+    summary = rank(runner, carried_pool(tmp_path), tmp_path, "--drop-extra")
+    assert summary["carried"] == []
+    assert "单位" not in summary["ranked"][0]
+
+
+def test_a_near_miss_of_a_label_is_an_error(runner: CliRunner, tmp_path: Path) -> None:
+    rows = lines()
+    header = [labels()[c] for c in rows[0].split(",")]
+    header[1] = "姓 名 "  # blanks inside: 姓名 misspelt
+    header[2] = "性别（男/女"
+    path = write(tmp_path, "near.csv", [",".join(header), *rows[1:]])
+    result = run(runner, "rank", path, *SCHEME)
+    assert_error(result, ExitCode.INPUT_FILE, "near.csv", "'姓 名'", "field name", "misspelt")
+
+
+def test_a_carried_column_named_as_a_list_column_is_refused(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    rows = lines()
+    path = write(tmp_path, "clash.csv", [rows[0] + ",total", *(r + ",1" for r in rows[1:])])
+    result = run(runner, "rank", path, *SCHEME)
+    assert_error(result, ExitCode.INPUT_FILE, "clash.csv", "total", "--drop-extra")
+    summary = rank(runner, path, tmp_path, "--drop-extra")
+    assert summary["invalid"] == 0
+
+
+def test_a_scheme_may_declare_aliases(runner: CliRunner, tmp_path: Path) -> None:
+    text = (ROOT / "schemes/beijing-2018.toml").read_text(encoding="utf-8")
+    marker = '[fields.id_number]\ntype = "id_number"\n'
+    assert marker in text
+    scheme = tmp_path / "aliased.toml"
+    scheme.write_text(text.replace(marker, marker + 'aliases = ["身份证号"]\n'), "utf-8")
+    rows = lines()
+    path = write(tmp_path, "alias.csv", [rows[0].replace("id_number", "身份证号"), *rows[1:]])
+    out = tmp_path / "out.csv"
+    result = run(runner, "rank", path, "-s", scheme, "-o", out, "--json")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert json.loads(result.stdout)["carried"] == []
+    assert read_rows(out)[0]["id_number"]

@@ -9,11 +9,13 @@ column or a missing required one stops the run with one message.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import io
 import json
 import re
 import threading
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,7 +32,7 @@ from hukoucalc.kinds.jsonvalue import Digits, cell_text, json_cell
 from hukoucalc.scheme.model import Scheme
 from hukoucalc.textfile import NOT_TEXT, check_readable, is_text, read_text, shown
 
-EXTRA_COLUMNS = ("comment",)  # allowed beside the scheme's fields, ignored
+EXTRA_COLUMNS = ("comment",)  # allowed beside the scheme's fields when none is carried, ignored
 
 
 ERRORS = pl.Schema({ROW: pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String})
@@ -41,8 +43,9 @@ class RawBatch:
     frame: pl.DataFrame  # ROW (spreadsheet row number) plus one text column per scheme field
     sha256: str
     encoding: str
-    columns: list[str]  # the header's names, trimmed (a BOM and blanks around them removed)
+    columns: list[str]  # the header's names, trimmed; a field named by its label: its id
     errors: pl.DataFrame  # rows read but not as they stand: ROW, column, value, reason
+    carried: pl.DataFrame  # ROW and the carried columns (no field of the scheme), as read
 
     def with_cell_errors(self, cells: pl.DataFrame) -> pl.DataFrame:
         """The reader's errors and the cell errors of the other rows (a row with too few cells
@@ -75,28 +78,46 @@ def read_batch(
     *,
     encoding: str | None = None,
     unknown_columns: Callable[[list[str]], str] | None = None,
+    sheet: str | None = None,
+    drop_extra: bool = False,
 ) -> RawBatch:
-    """The batch as text cells, checked against ``scheme``'s fields; ``unknown_columns`` words
-    the error for columns that are not its fields (default: names the scheme)."""
+    """The batch as text cells, checked against ``scheme``'s fields. A column that is no field
+    is carried (see :func:`_conform`), left out with ``drop_extra``, or, given
+    ``unknown_columns``, an error worded by it. ``sheet``: the workbook's sheet (default: the
+    first)."""
     check_readable(path)  # read whole, twice: parse and checksum
-    if path.suffix.lower() == ".json":
+    suffix = path.suffix.lower()
+    if suffix == ".json":
         raise InputFileError(
             "one applicant's JSON file: use `hukoucalc score` for it, or give a batch as "
-            ".csv or .jsonl (one JSON object a line)",
+            ".csv, .jsonl (one JSON object a line), .xlsx or .parquet",
             where=str(path),
         )
-    if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
-        raise InputFileError("a spreadsheet file: save it as CSV (UTF-8) first", where=str(path))
-    jsonl = path.suffix.lower() in (".jsonl", ".ndjson")
-    check_bounds(path, header=not jsonl)  # before polars sees it: it would grow without bound
+    if suffix in (".xls", ".ods", ".xlsm", ".xlsb", ".et"):
+        raise InputFileError(
+            f"a {suffix} spreadsheet: save it as .xlsx (or CSV UTF-8) first", where=str(path)
+        )
+    if sheet is not None and suffix != ".xlsx":
+        raise InputFileError(f"{option('sheet')} is for an .xlsx workbook", where=str(path))
+    jsonl = suffix in (".jsonl", ".ndjson")
+    binary = suffix in (".xlsx", ".parquet")
+    if not binary:
+        check_bounds(path, header=not jsonl)  # before polars sees it: it could grow unbounded
     hasher = _Hasher(path)
     hasher.start()
+    broken: list[int] = []
     if jsonl:
         (frame, errors, broken), used = _read_jsonl(path, scheme), "utf-8"
+    elif suffix == ".xlsx":
+        frame, errors = read_workbook(path, scheme, sheet)
+        used = "xlsx"
+    elif suffix == ".parquet":
+        frame, errors = read_parquet(path, scheme)
+        used = "parquet"
     else:
         frame, errors, broken, used = _read_csv(path, encoding)
     hasher.join()
-    frame, columns = _conform(frame, scheme, path, unknown_columns or partial(_not_fields, scheme))
+    frame, columns, carried = _conform(frame, scheme, path, unknown_columns, drop_extra=drop_extra)
     frame = _without_blank_rows(frame, scheme, keep=broken)
     if errors.height:  # none for a blank line: it is no application
         errors = errors.join(frame.select(ROW), on=ROW, how="semi")
@@ -104,9 +125,132 @@ def read_batch(
             raise InputFileError(  # not a few bad rows: the header does not fit the file
                 f"every row: {errors['reason'][0]}; is the header row right?", where=str(path)
             )
+        names = header_names(scheme)  # the reader's errors name columns as the header does
+        errors = errors.with_columns(pl.col("column").replace(names))
     return RawBatch(
-        frame=frame, sha256=hasher.digest, encoding=used, columns=columns, errors=errors
+        frame=frame.drop(carried),
+        sha256=hasher.digest,
+        encoding=used,
+        columns=columns,
+        errors=errors,
+        carried=frame.select(ROW, *carried),
     )
+
+
+AS_NUMBER = (
+    "is stored as a number, which keeps 15 digits (1.10105E+17): format the column as Text "
+    "in the workbook and type the ID numbers again"
+)
+_MIDNIGHT = r"^([0-9]{4}-[0-9]{2}-[0-9]{2}) 00:00:00$"
+
+
+def read_workbook(
+    path: Path, scheme: Scheme, sheet: str | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A sheet of an .xlsx workbook (the first, or ``sheet``) as text cells, read by calamine
+    (``fastexcel``). A cell keeps its text; a date cell is its date (``YYYY-MM-DD``); an ID
+    number stored as a number is a bad cell (its last digits are lost: never guessed)."""
+    import fastexcel  # noqa: PLC0415 (start-up time: only an .xlsx needs it)
+
+    try:
+        reader = fastexcel.read_excel(str(path))
+    except Exception as exc:  # calamine's own errors: a damaged or encrypted file
+        raise InputFileError(
+            f"not a readable .xlsx workbook: {_first_line(exc)}", where=str(path)
+        ) from None
+    if sheet is not None and sheet not in reader.sheet_names:
+        raise InputFileError(
+            f"no sheet named '{sheet}' (the workbook has {', '.join(reader.sheet_names)}): "
+            f"give the right {option('sheet')}",
+            where=str(path),
+        )
+    which: str | int = sheet if sheet is not None else 0
+    try:
+        head = reader.load_sheet(which, n_rows=0)
+        width = len(head.available_columns())
+        if width > MAX_COLUMNS:
+            raise InputFileError(
+                f"the header has {width:,} columns, more than the {MAX_COLUMNS:,} read: not a "
+                "header of applicant fields",
+                where=str(path),
+            )
+        frame = reader.load_sheet(which, dtypes="string").to_polars()
+    except fastexcel.FastExcelError as exc:
+        raise InputFileError(
+            f"not a readable .xlsx sheet: {_first_line(exc)}", where=str(path)
+        ) from None
+    frame = _numbered(frame, path)
+    frame = frame.with_columns(
+        pl.col(c).str.replace(_MIDNIGHT, "$1") for c in frame.columns if c != ROW
+    )
+    names = header_names(scheme)
+    ids = [
+        c
+        for c in frame.columns
+        if (f := names.get(_trimmed(c))) is not None and scheme.fields[f].type == "id_number"
+    ]
+    if not ids or frame.height == 0:
+        return frame, pl.DataFrame(schema=ERRORS)
+    # a cell that reads as a yes/no is a number (or a yes/no) cell, never text: found in one pass
+    typed = reader.load_sheet(which, use_columns=ids, dtypes=dict.fromkeys(ids, "boolean"))
+    numbers = _numbered(typed.to_polars(), path)
+    found = [
+        numbers.filter(pl.col(c).is_not_null())
+        .select(ROW)
+        .join(frame.select(ROW, c), on=ROW)
+        .select(
+            ROW,
+            pl.lit(_trimmed(c)).alias("column"),
+            pl.col(c).alias("value"),
+            pl.lit(AS_NUMBER).alias("reason"),
+        )
+        for c in ids
+    ]
+    return frame, pl.concat([pl.DataFrame(schema=ERRORS), *found])
+
+
+def read_parquet(path: Path, scheme: Scheme) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A Parquet file as text cells: text as it is, whole numbers as their digits, dates as
+    ``YYYY-MM-DD``; an ID number stored as a fraction (a float) is a bad cell."""
+    try:
+        schema = pl.read_parquet_schema(path)
+        if len(schema) > MAX_COLUMNS:
+            raise InputFileError(
+                f"{len(schema):,} columns, more than the {MAX_COLUMNS:,} read: not a table of "
+                "applicant fields",
+                where=str(path),
+            )
+        frame = pl.read_parquet(path)
+    except pl.exceptions.PolarsError as exc:
+        raise InputFileError(
+            f"not a readable Parquet file: {_first_line(exc)}", where=str(path)
+        ) from None
+    except OSError as exc:
+        raise InputFileError(f"not a readable Parquet file: {exc}", where=str(path)) from None
+    names = header_names(scheme)
+    floats = [
+        c
+        for c, dtype in frame.schema.items()
+        if dtype.is_float()
+        and (f := names.get(_trimmed(c))) is not None
+        and scheme.fields[f].type == "id_number"
+    ]
+    frame = _numbered(frame.with_columns(pl.all().cast(pl.String)), path)
+    frame = frame.with_columns(
+        pl.col(c).str.replace(_MIDNIGHT, "$1")
+        for c, dtype in schema.items()
+        if dtype == pl.Datetime
+    )
+    found = [
+        frame.filter(pl.col(c).is_not_null()).select(
+            ROW,
+            pl.lit(_trimmed(c)).alias("column"),
+            pl.col(c).alias("value"),
+            pl.lit(AS_NUMBER).alias("reason"),
+        )
+        for c in floats
+    ]
+    return frame, pl.concat([pl.DataFrame(schema=ERRORS), *found])
 
 
 MAX_HEADER_BYTES = 1 << 20
@@ -558,10 +702,44 @@ def _not_fields(scheme: Scheme, unknown: list[str]) -> str:
     )
 
 
+def header_names(scheme: Scheme) -> dict[str, str]:
+    """The names a header may give each field: its id, its label and the aliases the scheme
+    declares. A label or alias two fields share names neither (the id does)."""
+    claims: dict[str, set[str]] = {}
+    for name, spec in scheme.fields.items():
+        for given in (spec.label, *(spec.aliases or ())):
+            claims.setdefault(given.strip(), set()).add(name)
+    names = {given: next(iter(ids)) for given, ids in claims.items() if len(ids) == 1 and given}
+    return {**names, **{name: name for name in scheme.fields}}
+
+
+def _folded(name: str) -> str:
+    """A name as a near miss is judged: full-width forms, case, blanks, ``_`` and ``-`` gone."""
+    return re.sub(r"[\s_\-（）()]", "", unicodedata.normalize("NFKC", name).casefold())
+
+
+def _near_miss(name: str, names: dict[str, str]) -> str | None:
+    """The field ``name`` looks like a misspelling of, if any: the same once folded, or close."""
+    folded = {_folded(given): field for given, field in names.items()}
+    if _folded(name) in folded:
+        return folded[_folded(name)]
+    close = difflib.get_close_matches(_folded(name), list(folded), n=1, cutoff=0.8)
+    return folded[close[0]] if close else None
+
+
 def _conform(
-    frame: pl.DataFrame, scheme: Scheme, path: Path, unknown_columns: Callable[[list[str]], str]
-) -> tuple[pl.DataFrame, list[str]]:
-    """The scheme's fields as columns (absent ones empty), and the header's trimmed names."""
+    frame: pl.DataFrame,
+    scheme: Scheme,
+    path: Path,
+    unknown_columns: Callable[[list[str]], str] | None,
+    *,
+    drop_extra: bool,
+) -> tuple[pl.DataFrame, list[str], list[str]]:
+    """The scheme's fields as columns (absent ones empty) and the carried columns after them;
+    the header's names (fields by their id, others trimmed) and the carried columns' names.
+
+    A column is a field named by its id, its label or an alias; one that is none of these is
+    carried (or an error, given ``unknown_columns``), unless it looks like a misspelt field."""
     present = [c for c in frame.columns if c != ROW]
     header = [re.sub(r"_duplicated_[0-9]+$", "", _trimmed(c)) for c in present]
     duplicated = sorted({c for c in header if header.count(c) > 1})
@@ -569,17 +747,38 @@ def _conform(
         raise InputFileError(f"column(s) {', '.join(duplicated)} appear twice", where=str(path))
     if "" in header:
         raise InputFileError("a column has an empty name in the header row", where=str(path))
+    names = header_names(scheme)
+    fields = [names.get(c) for c in header]
+    twice = sorted({f for f in fields if f is not None and fields.count(f) > 1})
+    if twice:
+        given = [f"{c} ({f})" for c, f in zip(header, fields, strict=True) if f in twice]
+        raise InputFileError(
+            f"column(s) {', '.join(given)} name the same field twice", where=str(path)
+        )
+    unknown = [c for c, f in zip(header, fields, strict=True) if f is None]
+    if unknown_columns is not None:
+        unknown = [c for c in unknown if c not in EXTRA_COLUMNS]
+        if unknown:
+            raise InputFileError(unknown_columns(unknown), where=str(path))
+    near = [(c, f) for c in unknown if (f := _near_miss(c, names)) is not None]
+    if near:
+        shown_near = ", ".join(f"'{c}' (field {f}, {scheme.fields[f].label})" for c, f in near)
+        raise InputFileError(
+            f"column(s) {shown_near} look like a misspelt field: name the column by the field's "
+            "id or label (or declare the name in the scheme's aliases); a column carried into "
+            "the list must not look like a field",
+            where=str(path),
+        )
+    header = [f if f is not None else c for c, f in zip(header, fields, strict=True)]
     frame = frame.rename(dict(zip(present, header, strict=True)))
-    unknown = [c for c in header if c not in scheme.fields and c not in EXTRA_COLUMNS]
-    if unknown:
-        raise InputFileError(unknown_columns(unknown), where=str(path))
     missing = [n for n, spec in scheme.fields.items() if spec.required and n not in header]
     if missing:
         raise InputFileError(
             f"required column(s) {', '.join(missing)} are missing", where=str(path)
         )
+    carried = [] if drop_extra or unknown_columns is not None else unknown
     absent = [pl.lit(None, dtype=pl.String).alias(n) for n in scheme.fields if n not in header]
-    return frame.with_columns(absent).select(ROW, *scheme.fields), header
+    return frame.with_columns(absent).select(ROW, *scheme.fields, *carried), header, carried
 
 
 def _trimmed(name: str) -> str:

@@ -16,7 +16,24 @@ from hukoucalc.errors import ExitCode, HukoucalcError
 
 # Options of the batch commands (rank, compare), declared once.
 ApplicantsArg = Annotated[
-    Path, typer.Argument(metavar="APPLICANTS", help="CSV (UTF-8, BOM or GB18030) or .jsonl.")
+    Path,
+    typer.Argument(
+        metavar="APPLICANTS", help="CSV (UTF-8, BOM or GB18030), .jsonl, .xlsx or .parquet."
+    ),
+]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet", metavar="NAME", help="The .xlsx workbook's sheet (default: the first)."
+    ),
+]
+DropExtraOpt = Annotated[
+    bool,
+    typer.Option(
+        "--drop-extra",
+        help="Leave out the columns that are no field of the scheme (default: carried into the "
+        "ranked list, never scored).",
+    ),
 ]
 ErrorsOpt = Annotated[
     Path | None, typer.Option("--errors", metavar="FILE", help="Write every bad row (CSV) here.")
@@ -62,6 +79,7 @@ OPTIONS = {
     "all": "--all",
     "city": "--city",
     "city_en": "--city-en",
+    "drop_extra": "--drop-extra",
     "encoding": "--encoding",
     "json": "--json",
     "movers": "--movers",
@@ -69,6 +87,7 @@ OPTIONS = {
     "report": "--report",
     "scheme_id": "--id",
     "schemes": "--scheme",
+    "sheet": "--sheet",
     "strict": "--strict",
     "target": "--target",
     "until": "--until",

@@ -51,6 +51,8 @@ def render_summary(summary: RankSummary, console: Console) -> None:
             mark = " ◀ cut-off" if b.cutoff else ""
             hist.add_row(f"{b.low}–<{b.high}", f"{b.count:,}", f"{bar}[bold]{mark}[/]")
         console.print(hist)
+    if summary.carried:
+        console.print("carried into the list, not scored: " + escape(", ".join(summary.carried)))
     provenance = (
         f"scheme sha256 {summary.scheme['sha256'][:12]} · input sha256 "
         f"{summary.input['sha256'][:12]} ({summary.input['encoding']})"

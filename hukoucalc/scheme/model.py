@@ -166,6 +166,11 @@ class FieldSpec(_Strict):
     role: FieldRole | None = Field(
         None, description="what the field is for, when its type and name do not say it"
     )
+    aliases: list[str] | None = Field(
+        None,
+        description="other names a batch file's header may give the field (besides its id and "
+        "its label), e.g. an office system's export name",
+    )
 
     @model_validator(mode="after")
     def _fits_type(self) -> FieldSpec:
