@@ -265,3 +265,132 @@ def test_a_scheme_may_declare_aliases(runner: CliRunner, tmp_path: Path) -> None
     assert result.exit_code == ExitCode.OK, result.stderr
     assert json.loads(result.stdout)["carried"] == []
     assert read_rows(out)[0]["id_number"]
+
+
+# -- workbooks and Parquet ---------------------------------------------------------------------
+
+
+def workbook(tmp_path: Path, *, sheet: str = "名单", numeric_row: int | None = None) -> Path:
+    """The pool as an office keeps it: an .xlsx with a Chinese header, the birth date as an
+    Excel date, carried columns (申请编号 as a number, 单位, 联系电话) and, with
+    ``numeric_row``, that row's ID number stored as a number (Excel shows 1.10105E+17)."""
+    import datetime as dt  # noqa: PLC0415
+
+    from openpyxl import Workbook  # noqa: PLC0415
+
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines()))))
+    names = labels()
+    book = Workbook()
+    other = book.active
+    assert other is not None
+    other.title = "说明"
+    other.append(["填表说明"])
+    ws = book.create_sheet(sheet)
+    fields = list(rows[0])
+    ws.append(["申请编号", *(names[f] for f in fields), names["birth_date"], "单位", "联系电话"])
+    for k, row in enumerate(rows, start=2):
+        cells: list[object] = [k - 1]
+        for f in fields:
+            value = row[f]
+            if f == "id_number" and k == numeric_row:
+                cells.append(int(value))
+            else:
+                cells.append(value or None)
+        born = row["id_number"][6:14]
+        cells.append(dt.datetime(int(born[:4]), int(born[4:6]), int(born[6:])))
+        cells += [f"单位{k - 1}", f"0{k:010d}"]
+        ws.append(cells)
+    path = tmp_path / "pool.xlsx"
+    book.save(path)
+    return path
+
+
+def test_a_workbook_ranks_as_its_csv_does(runner: CliRunner, tmp_path: Path) -> None:
+    expected = rank(runner, write(tmp_path, "ids.csv", lines()), tmp_path)
+    summary = rank(runner, workbook(tmp_path), tmp_path, "--sheet", "名单")
+    assert (summary["invalid"], summary["input"]["encoding"]) == (0, "xlsx")
+    assert [(r["name"], r["total"]) for r in summary["ranked"]] == [
+        (r["name"], r["total"]) for r in expected["ranked"]
+    ]
+    assert summary["carried"] == ["申请编号", "单位", "联系电话"]
+    zhang = next(r for r in summary["ranked"] if r["name"] == "张三")
+    assert (zhang["申请编号"], zhang["单位"], zhang["联系电话"]) == ("1", "单位1", "00000000002")
+
+
+def test_an_id_number_stored_as_a_number_is_a_bad_cell(runner: CliRunner, tmp_path: Path) -> None:
+    path = workbook(tmp_path, numeric_row=3)  # 周七
+    summary = rank(runner, path, tmp_path, "--sheet", "名单")
+    [(row, column, reason)] = errors(summary)
+    assert (row, column) == (3, "id_number")
+    assert "stored as a number" in reason and "Text" in reason
+    assert "周七" not in {r["name"] for r in summary["ranked"]}
+
+
+def test_the_first_sheet_is_read_unless_one_is_named(runner: CliRunner, tmp_path: Path) -> None:
+    path = workbook(tmp_path)
+    result = run(runner, "rank", path, *SCHEME)  # the first sheet: 说明, no fields
+    assert_error(result, ExitCode.INPUT_FILE, "pool.xlsx", "required column")
+    result = run(runner, "rank", path, *SCHEME, "--sheet", "Sheet9")
+    assert_error(result, ExitCode.INPUT_FILE, "no sheet named 'Sheet9'", "说明, 名单", "--sheet")
+
+
+def test_a_damaged_workbook_is_a_file_error(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04 not a workbook")
+    result = run(runner, "rank", path, *SCHEME)
+    assert_error(result, ExitCode.INPUT_FILE, "broken.xlsx", "not a readable .xlsx")
+
+
+def test_a_parquet_file_ranks_as_its_csv_does(runner: CliRunner, tmp_path: Path) -> None:
+    import polars as pl  # noqa: PLC0415
+
+    expected = rank(runner, write(tmp_path, "ids.csv", lines()), tmp_path)
+    path = tmp_path / "pool.parquet"
+    pl.read_csv(SOURCE, infer_schema=False).write_parquet(path)
+    summary = rank(runner, path, tmp_path)
+    assert (summary["invalid"], summary["input"]["encoding"]) == (0, "parquet")
+    assert [(r["name"], r["total"]) for r in summary["ranked"]] == [
+        (r["name"], r["total"]) for r in expected["ranked"]
+    ]
+
+
+# -- the Chinese template --------------------------------------------------------------------------
+
+
+def test_template_labels_writes_the_chinese_header(runner: CliRunner, tmp_path: Path) -> None:
+    result = run(runner, "scheme", "template", "beijing-2018", "--labels")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    header = result.stdout.splitlines()[0].split(",")
+    assert header[:2] == ["公民身份号码", "姓名"]
+    assert header == list(labels().values())
+    out = tmp_path / "header.csv"
+    result = run(runner, "scheme", "template", "beijing-2018", "--labels", "-o", out)
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert out.read_text(encoding="utf-8-sig").splitlines() == [",".join(header)]
+
+
+def test_template_labels_as_a_workbook_reads_back(runner: CliRunner, tmp_path: Path) -> None:
+    from openpyxl import load_workbook  # noqa: PLC0415
+
+    out = tmp_path / "名单.xlsx"
+    result = run(runner, "scheme", "template", "beijing-2018", "--labels", "-o", out)
+    assert result.exit_code == ExitCode.OK, result.stderr
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    assert [c.value for c in sheet[1]] == list(labels().values())
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].number_format == "@"  # ID numbers typed in stay text
+    # filled in by the office (张三 under the header), it ranks
+    given = dict(zip(lines()[0].split(","), lines()[1].split(","), strict=True))
+    book = load_workbook(out)
+    ws = book.active
+    assert ws is not None
+    ws.append([given.get(field) or None for field in labels()])
+    book.save(out)
+    summary = rank(runner, out, tmp_path)
+    assert (summary["rows"], summary["invalid"]) == (1, 0)
+
+
+def test_template_refuses_another_suffix(runner: CliRunner, tmp_path: Path) -> None:
+    result = run(runner, "scheme", "template", "beijing-2018", "-o", tmp_path / "h.txt")
+    assert_error(result, ExitCode.USAGE, ".csv or .xlsx")
