@@ -394,3 +394,36 @@ def test_template_labels_as_a_workbook_reads_back(runner: CliRunner, tmp_path: P
 def test_template_refuses_another_suffix(runner: CliRunner, tmp_path: Path) -> None:
     result = run(runner, "scheme", "template", "beijing-2018", "-o", tmp_path / "h.txt")
     assert_error(result, ExitCode.USAGE, ".csv or .xlsx")
+
+
+def test_every_id_number_stored_as_a_number_is_reported_by_row(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Not "is the header row right?": the header is right, the cells are numbers."""
+    from openpyxl import Workbook  # noqa: PLC0415
+
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["公民身份号码", "姓名", "性别", "持有北京市居住证"])
+    ws.append([110105198005100254, "张三", "male", "true"])
+    ws.append([110105197006150240, "周七", "female", "true"])
+    path = tmp_path / "numbers.xlsx"
+    book.save(path)
+    summary = rank(runner, path, tmp_path)
+    assert [(r, c) for r, c, _ in errors(summary)] == [(2, "id_number"), (3, "id_number")]
+    assert all("stored as a number" in reason for _, _, reason in errors(summary))
+
+
+def test_json_lines_keys_may_be_labels(runner: CliRunner, tmp_path: Path) -> None:
+    names = labels()
+    records = list(csv.DictReader(io.StringIO("\n".join(lines()))))
+    text = [
+        json.dumps({names[k]: v for k, v in r.items() if v}, ensure_ascii=False) for r in records
+    ]
+    path = tmp_path / "labels.jsonl"
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    expected = rank(runner, write(tmp_path, "ids.csv", lines()), tmp_path)
+    summary = rank(runner, path, tmp_path)
+    assert summary["invalid"] == 0
+    assert [r["total"] for r in summary["ranked"]] == [r["total"] for r in expected["ranked"]]

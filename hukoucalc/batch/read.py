@@ -121,7 +121,8 @@ def read_batch(
     frame = _without_blank_rows(frame, scheme, keep=broken)
     if errors.height:  # none for a blank line: it is no application
         errors = errors.join(frame.select(ROW), on=ROW, how="semi")
-        if not jsonl and errors.height == frame.height and errors["reason"].n_unique() == 1:
+        shape = errors["reason"].str.contains(", the header has ", literal=True).all()
+        if shape and errors.height == frame.height and errors["reason"].n_unique() == 1:
             raise InputFileError(  # not a few bad rows: the header does not fit the file
                 f"every row: {errors['reason'][0]}; is the header row right?", where=str(path)
             )
@@ -565,12 +566,12 @@ def _lines(data: bytes, eol: str) -> pl.DataFrame:
 
 
 def _bad_utf8(data: bytes) -> str:
-    """Where a text stops being UTF-8: its line and byte."""
+    """Where a text stops being UTF-8: its line."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        return f"line {line} (byte {exc.start})"
+        return f"line {line}"
     return "an invalid byte"
 
 
@@ -585,6 +586,7 @@ def _read_jsonl(path: Path, scheme: Scheme) -> tuple[pl.DataFrame, pl.DataFrame,
     broken: list[int] = []
     lines = read_text(path, encoding="utf-8-sig").splitlines()
     strings = {n for n, spec in scheme.fields.items() if kind(spec).json(spec, "") is None}
+    names = header_names(scheme)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -598,7 +600,7 @@ def _read_jsonl(path: Path, scheme: Scheme) -> tuple[pl.DataFrame, pl.DataFrame,
                 object_pairs_hook=partial(_object, twice),
             )
             if isinstance(record, dict):
-                cells = _cells(record, scheme, strings, number, errors)
+                cells = _cells(record, scheme, strings, number, errors, names)
         except json.JSONDecodeError as exc:
             record, problem = None, f"not a JSON object ({exc.msg}, column {exc.colno})"
         except RecursionError:
@@ -663,6 +665,7 @@ def _cells(
     strings: set[str],
     row: int,
     errors: list[dict[str, object]],
+    names: dict[str, str],
 ) -> dict[str, str | None]:
     """A JSON line's values as cell text; a value whose JSON type does not fit its field is a
     bad cell (shown as given), with the reason an applicant file gets. ``strings``: the fields
@@ -672,7 +675,7 @@ def _cells(
         if type(value) is str and key in strings:
             cells[key] = value
             continue
-        spec = scheme.fields.get(_trimmed(key))
+        spec = scheme.fields.get(names.get(_trimmed(key), ""))
         try:
             cells[key] = json_cell(spec, value) if spec is not None else cell_text(value)
         except ValueError as exc:
