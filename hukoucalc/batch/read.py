@@ -181,9 +181,9 @@ def read_workbook(
             f"not a readable .xlsx sheet: {_first_line(exc)}", where=str(path)
         ) from None
     frame = _numbered(frame, path)
-    frame = frame.with_columns(
-        pl.col(c).str.replace(_MIDNIGHT, "$1") for c in frame.columns if c != ROW
-    )
+    midnight = frame.select(pl.col(pl.String).str.ends_with(" 00:00:00").any())
+    dated = [c for c in midnight.columns if midnight[c][0]]  # date cells: in few columns
+    frame = frame.with_columns(pl.col(c).str.replace(_MIDNIGHT, "$1") for c in dated)
     names = header_names(scheme)
     ids = [
         c
