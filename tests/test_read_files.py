@@ -427,3 +427,17 @@ def test_json_lines_keys_may_be_labels(runner: CliRunner, tmp_path: Path) -> Non
     summary = rank(runner, path, tmp_path)
     assert summary["invalid"] == 0
     assert [r["total"] for r in summary["ranked"]] == [r["total"] for r in expected["ranked"]]
+
+
+def test_a_stray_quote_and_a_latin1_byte_each_cost_their_row(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    rows = lines()
+    rows[3] = rows[3].replace(",吴八,", ',吴"八,')
+    data = ("\n".join(rows) + "\n").encode("utf-8")
+    data = data.replace("周七".encode(), "周七".encode() + b"\xe9", 1)
+    path = tmp_path / "both.csv"
+    path.write_bytes(data)
+    summary = rank(runner, path, tmp_path)
+    assert [(r, c) for r, c, _ in errors(summary)] == [(3, "name"), (4, "*")]
+    assert summary["input"]["encoding"] == "utf-8"

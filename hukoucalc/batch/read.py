@@ -331,9 +331,12 @@ def _read_csv(
             frame, ragged = _parse_csv(path, eol, path)
             return frame, _shape_errors(frame, ragged, path.read_bytes, eol), [], "utf-8"
         except pl.exceptions.ComputeError as exc:
-            if "utf-8" not in str(exc).lower():  # valid text, but not as polars takes CSV
-                text = path.read_bytes().decode("utf-8-sig", errors="replace")
-                return (*_parse_text(text, eol, path), "utf-8")
+            if "utf-8" not in str(exc).lower():  # not as polars takes CSV: a stray quote?
+                try:
+                    text = path.read_bytes().decode("utf-8-sig")
+                    return (*_parse_text(text, eol, path), "utf-8")
+                except UnicodeDecodeError:  # and bytes that are not UTF-8: judged below
+                    pass
         except pl.exceptions.NoDataError:
             raise InputFileError(
                 "the file is empty: a header row is expected", where=str(path)
