@@ -411,9 +411,10 @@ def _parse_text(text: str, eol: str, path: Path) -> tuple[pl.DataFrame, pl.DataF
         return _parse_records(text, eol, path)
 
 
-_FIELD = '(?:"(?:[^"]|"")*"|[^",]*)'
-_COMPLETE = re.compile(f"{_FIELD}(?:,{_FIELD})*", re.S)
-_OPEN = re.compile(f'(?:{_FIELD},)*"(?:[^"]|"")*', re.S)  # a quoted cell going on after the line
+# possessive (*+): a cell is read one way only, so a malformed line fails in linear time
+_FIELD = '(?:"(?:[^"]|"")*+"|[^",]*+)'
+_COMPLETE = re.compile(f"{_FIELD}(?:,{_FIELD})*+", re.S)
+_OPEN = re.compile(f'(?:{_FIELD},)*+"(?:[^"]|"")*+', re.S)  # a quoted cell going on past the line
 _LOOKAHEAD = 50  # lines a quoted cell may span
 
 
