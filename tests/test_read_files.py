@@ -329,7 +329,7 @@ def test_an_id_number_stored_as_a_number_is_a_bad_cell(runner: CliRunner, tmp_pa
 def test_the_first_sheet_is_read_unless_one_is_named(runner: CliRunner, tmp_path: Path) -> None:
     path = workbook(tmp_path)
     result = run(runner, "rank", path, *SCHEME)  # the first sheet: 说明, no fields
-    assert_error(result, ExitCode.INPUT_FILE, "pool.xlsx", "required column")
+    assert_error(result, ExitCode.INPUT_FILE, "pool.xlsx", "required column", "first row?")
     result = run(runner, "rank", path, *SCHEME, "--sheet", "Sheet9")
     assert_error(result, ExitCode.INPUT_FILE, "no sheet named 'Sheet9'", "说明, 名单", "--sheet")
 

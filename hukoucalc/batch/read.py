@@ -780,8 +780,10 @@ def _conform(
     frame = frame.rename(dict(zip(present, header, strict=True)))
     missing = [n for n, spec in scheme.fields.items() if spec.required and n not in header]
     if missing:
+        none = all(f is None for f in fields)  # a title above the header, or another sheet?
+        hint = "; no column is a field: is the header the first row?" if none else ""
         raise InputFileError(
-            f"required column(s) {', '.join(missing)} are missing", where=str(path)
+            f"required column(s) {', '.join(missing)} are missing{hint}", where=str(path)
         )
     carried = [] if drop_extra or unknown_columns is not None else unknown
     absent = [pl.lit(None, dtype=pl.String).alias(n) for n in scheme.fields if n not in header]
