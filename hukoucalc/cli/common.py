@@ -13,6 +13,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 import typer
 
 from hukoucalc.errors import ExitCode, HukoucalcError
+from hukoucalc.textfile import visible
 
 # Options of the batch commands (rank, compare), declared once.
 ApplicantsArg = Annotated[
@@ -161,16 +162,6 @@ def stderr() -> Any:
     from rich.console import Console  # noqa: PLC0415 (start-up time)
 
     return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
-
-
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def visible(text: str) -> str:
-    """``text`` with the control characters a file's cell or a scheme may hold (an escape
-    sequence, a carriage return, a bidirectional override) written as ``\\xNN``/``\\uNNNN``:
-    shown on a terminal, they could rewrite what it shows. Line breaks and tabs are kept."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def escape(text: str) -> str:

@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from hukoucalc.ranking import RankSummary
+from hukoucalc.textfile import visible
 
 BAR = 40
 
@@ -52,7 +53,9 @@ def render_summary(summary: RankSummary, console: Console) -> None:
             hist.add_row(f"{b.low}–<{b.high}", f"{b.count:,}", f"{bar}[bold]{mark}[/]")
         console.print(hist)
     if summary.carried:
-        console.print("carried into the list, not scored: " + escape(", ".join(summary.carried)))
+        console.print(
+            "carried into the list, not scored: " + escape(visible(", ".join(summary.carried)))
+        )
     provenance = (
         f"scheme sha256 {summary.scheme['sha256'][:12]} · input sha256 "
         f"{summary.input['sha256'][:12]} ({summary.input['encoding']})"
