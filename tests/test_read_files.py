@@ -441,3 +441,15 @@ def test_a_stray_quote_and_a_latin1_byte_each_cost_their_row(
     summary = rank(runner, path, tmp_path)
     assert [(r, c) for r, c, _ in errors(summary)] == [(3, "name"), (4, "*")]
     assert summary["input"]["encoding"] == "utf-8"
+
+
+def test_a_column_an_office_names_its_own_way_is_not_carried_silently(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """学历 (the start of 学历（学位）) and 身份证号码 (公民身份号码) would be read as no
+    education and no ID number if carried: an error naming the field, which an alias fixes."""
+    rows = lines()
+    for given, field in (("学历", "education"), ("身份证号码", "id_number")):
+        path = write(tmp_path, "own.csv", [rows[0].replace(field, given), *rows[1:]])
+        result = run(runner, "rank", path, *SCHEME)
+        assert_error(result, ExitCode.INPUT_FILE, f"'{given}' (field {field}", "aliases")

@@ -726,11 +726,17 @@ def _folded(name: str) -> str:
 
 
 def _near_miss(name: str, names: dict[str, str]) -> str | None:
-    """The field ``name`` looks like a misspelling of, if any: the same once folded, or close."""
+    """The field ``name`` looks like a misspelling of, if any: the same once folded, the start
+    of a label (学历 for 学历（学位）), or close to one (身份证号码 for 公民身份号码)."""
     folded = {_folded(given): field for given, field in names.items()}
-    if _folded(name) in folded:
-        return folded[_folded(name)]
-    close = difflib.get_close_matches(_folded(name), list(folded), n=1, cutoff=0.8)
+    mine = _folded(name)
+    if mine in folded:
+        return folded[mine]
+    if len(mine) >= 2:
+        for given, field in folded.items():
+            if given.startswith(mine) and not given.isascii():
+                return field
+    close = difflib.get_close_matches(mine, list(folded), n=1, cutoff=0.7)
     return folded[close[0]] if close else None
 
 
