@@ -453,3 +453,13 @@ def test_a_column_an_office_names_its_own_way_is_not_carried_silently(
         path = write(tmp_path, "own.csv", [rows[0].replace(field, given), *rows[1:]])
         result = run(runner, "rank", path, *SCHEME)
         assert_error(result, ExitCode.INPUT_FILE, f"'{given}' (field {field}", "aliases")
+
+
+def test_an_id_number_excel_saved_as_1_10105e17_in_a_csv_has_the_hint(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    rows = lines()
+    rows[2] = rows[2].replace("110105197006150240", "1.10105E+17")  # 周七, row 3
+    summary = rank(runner, write(tmp_path, "sci.csv", rows), tmp_path)
+    [(row, column, reason)] = errors(summary)
+    assert (row, column) == (3, "id_number") and "stored as a number" in reason

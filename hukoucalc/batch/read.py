@@ -128,6 +128,8 @@ def read_batch(
             )
         names = header_names(scheme)  # the reader's errors name columns as the header does
         errors = errors.with_columns(pl.col("column").replace(names))
+    if not binary:  # a CSV saved by Excel from a column of numbers: 1.10105E+17
+        errors = pl.concat([errors, _scientific_ids(frame, scheme)])
     return RawBatch(
         frame=frame.drop(carried),
         sha256=hasher.digest,
@@ -143,6 +145,29 @@ AS_NUMBER = (
     "in the workbook and type the ID numbers again"
 )
 _MIDNIGHT = r"^([0-9]{4}-[0-9]{2}-[0-9]{2}) 00:00:00$"
+
+
+_SCIENTIFIC = r"^\s*[0-9](\.[0-9]+)?[eE]\+?[0-9]+\s*$"
+
+
+def _scientific_ids(frame: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
+    """A bad cell for each ID number written as a number in scientific notation (Excel's
+    ``1.10105E+17``): its digits are lost, and the reason says how to keep them."""
+    ids = [n for n, spec in scheme.fields.items() if spec.type == "id_number"]
+    found = [
+        frame.filter(
+            pl.col(n).str.contains("E", literal=True) | pl.col(n).str.contains("e", literal=True)
+        )
+        .filter(pl.col(n).str.contains(_SCIENTIFIC))
+        .select(
+            ROW,
+            pl.lit(n).alias("column"),
+            pl.col(n).alias("value"),
+            pl.lit(AS_NUMBER).alias("reason"),
+        )
+        for n in ids
+    ]
+    return pl.concat([pl.DataFrame(schema=ERRORS), *found])
 
 
 def read_workbook(
