@@ -36,11 +36,11 @@ from hukoucalc.batch.select import select
 from hukoucalc.batch.write import neutralise
 from hukoucalc.engine.compile import compile_scheme
 from hukoucalc.engine.points import Exact, Points, exact_decimal
-from hukoucalc.errors import ApplicantError, option
+from hukoucalc.errors import ApplicantError, InputFileError, option
 from hukoucalc.kinds import kind
 from hukoucalc.roles import Roles, roles
 from hukoucalc.scheme.load import LoadedScheme
-from hukoucalc.scheme.model import FieldSpec
+from hukoucalc.scheme.model import FieldSpec, Scheme
 
 Progress = Callable[[str], None]
 CONTENT = "__content"
@@ -75,6 +75,7 @@ class RankSummary(BaseModel):
     histogram: list[Bin]
     output: str | None = None
     errors: str | None = None
+    carried: list[str] = []  # the file's columns that are no field: in the list, never scored
 
 
 @dataclass
@@ -84,6 +85,7 @@ class RankResult:
     errors: pl.DataFrame  # row, column, value, reason
     spreadsheet: bool = False  # text cells of ``ranked`` already neutralised (CSV only)
     text: tuple[str, ...] = WORDS  # the columns neutralised in CSV (spreadsheets)
+    carried: tuple[str, ...] = ()  # the file's other columns, in ``ranked`` after "total"
 
 
 def rank_file(
@@ -96,16 +98,24 @@ def rank_file(
     strict: bool = False,
     progress: Progress | None = None,
     spreadsheet: bool = False,
+    sheet: str | None = None,
+    drop_extra: bool = False,
 ) -> RankResult:
     """Validate, score and rank every application in ``path``; with ``spreadsheet``, the text
     cells of the list are neutralised already (cheaper before it is put in order: to be
-    written as CSV). ``today`` decides validity (a birth date after it is refused)."""
+    written as CSV). ``today`` decides validity (a birth date after it is refused).
+
+    The file's columns that are no field of the scheme are carried unchanged into the list,
+    after the total (never scored; ``drop_extra`` leaves them out); ``sheet``: an .xlsx
+    workbook's sheet."""
     step = progress or (lambda _: None)
     scheme = loaded.scheme
     role = roles(scheme)
     compiled = compile_scheme(scheme, origin=loaded.origin)
     step("reading")
-    raw = read_batch(path, scheme, encoding=encoding)
+    raw = read_batch(path, scheme, encoding=encoding, sheet=sheet, drop_extra=drop_extra)
+    carried = [c for c in raw.carried.columns if c != ROW]
+    _check_carried(carried, scheme, role, path)
     step("validating")
     typed = type_batch(raw.frame, scheme, today=today)
     typed.errors = raw.with_cell_errors(typed.errors)
@@ -114,13 +124,23 @@ def rank_file(
     text = [n for n, spec in scheme.fields.items() if kind(spec).text]
     content = _content(raw.frame, valid, scheme.fields, role.id_number)
     cells = valid.select(ROW, *text).with_columns(content)
+    if carried:  # under names of their own: a carried 'total' is not the total
+        extra = raw.carried.rename({c: CARRIED + c for c in carried})
+        cells = cells.join(extra, on=ROW, how="left", maintain_order="left")
     rows, raw.frame = raw.frame.height, raw.frame.clear()  # the text cells are not needed again
     step("scoring")
     scored = score_batch(typed, compiled)
     step("ranking")
     chosen = select(scored.frame, scheme.selection, compiled.unit, quota=quota)
     ranked = _publishable(
-        chosen.frame, cells, loaded, role, compiled.unit, compiled.places, spreadsheet=spreadsheet
+        chosen.frame,
+        cells,
+        loaded,
+        role,
+        compiled.unit,
+        compiled.places,
+        spreadsheet=spreadsheet,
+        carried=carried,
     )
     frame = chosen.frame
     eligible = int(frame[ELIGIBLE].sum())
@@ -142,14 +162,44 @@ def rank_file(
         cutoff=_points(chosen.cutoff_units, compiled.unit),
         ties_at_cutoff=chosen.ties_at_cutoff,
         histogram=histogram(frame, compiled.unit, chosen.cutoff_units),
+        carried=carried,
     )
     return RankResult(
         summary=summary,
         ranked=ranked,
         errors=errors,
         spreadsheet=spreadsheet,
-        text=(*role.published, *WORDS),
+        text=(*role.published, *WORDS, *carried),
+        carried=tuple(carried),
     )
+
+
+CARRIED = "carried:"
+
+
+def list_columns(scheme: Scheme, role: Roles) -> list[str]:
+    """The ranked list's own columns (a carried column may not take one's name)."""
+    return [
+        "rank",
+        *role.published,
+        *(i.id for i in scheme.indicators),
+        *(g.id for g in scheme.groups),
+        "total",
+        "eligible",
+        "admitted",
+        *WORDS,
+    ]
+
+
+def _check_carried(carried: list[str], scheme: Scheme, role: Roles, path: Path) -> None:
+    taken = sorted(set(carried) & set(list_columns(scheme, role)))
+    if taken:
+        raise InputFileError(
+            f"column(s) {', '.join(taken)} are no field of scheme '{scheme.scheme.id}' but are "
+            f"named as columns of the ranked list: rename them, or leave the columns that are "
+            f"no field out with {option('drop_extra')}",
+            where=str(path),
+        )
 
 
 def keep_valid(
@@ -239,8 +289,10 @@ def _publishable(
     places: int,
     *,
     spreadsheet: bool = False,
+    carried: list[str] | None = None,
 ) -> pl.DataFrame:
-    """Rank, id, name, every indicator's points, total, eligible, admitted, reason, in an order
+    """Rank, id, name, every indicator's points, total, the ``carried`` columns (as read,
+    under their own names), eligible, admitted, reason, in an order
     that depends only on the content: ties by ID number, then name, then the whole row. With
     ``spreadsheet``, text cells are neutralised (those read from the file before the rows are
     put in order: reading them in file order is ~5x faster than after)."""
@@ -276,6 +328,7 @@ def _publishable(
     ]
     columns += [
         decimal_column(pl.col(TOTAL), unit, places).alias("total"),
+        *(pl.col(CARRIED + c).alias(c) for c in carried or []),
         pl.col(ELIGIBLE).alias("eligible"),
         pl.col(ADMITTED).alias("admitted"),
         reason.alias("reason"),
@@ -301,7 +354,9 @@ def _publishable(
     ordered = frame.select(c for c in frame.columns if c in used)
     place = _order(frame, order, descending).arg_sort()  # each row's place in the list
     if spreadsheet:
-        ordered = ordered.with_columns(neutralise(role.published))
+        ordered = ordered.with_columns(
+            neutralise([*role.published, *(CARRIED + c for c in carried or [])])
+        )
     # sorting by a unique key moves the columns 3-5x faster than gathering them by position
     listed = ordered.with_columns(place.alias(PLACE)).sort(PLACE).select(columns)
     if spreadsheet:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from hukoucalc.errors import InputFileError
@@ -55,3 +56,13 @@ def is_text(value: str) -> bool:
 def shown(value: str) -> str:
     """``value`` with what cannot be written as UTF-8 escaped (for messages and error files)."""
     return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """``text`` with the control characters a file's cell or a scheme may hold (an escape
+    sequence, a carriage return, a bidirectional override) written as ``\\xNN``/``\\uNNNN``:
+    shown on a terminal, they could rewrite what it shows. Line breaks and tabs are kept."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)

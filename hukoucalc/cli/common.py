@@ -13,10 +13,28 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 import typer
 
 from hukoucalc.errors import ExitCode, HukoucalcError
+from hukoucalc.textfile import visible
 
 # Options of the batch commands (rank, compare), declared once.
 ApplicantsArg = Annotated[
-    Path, typer.Argument(metavar="APPLICANTS", help="CSV (UTF-8, BOM or GB18030) or .jsonl.")
+    Path,
+    typer.Argument(
+        metavar="APPLICANTS", help="CSV (UTF-8, BOM or GB18030), .jsonl, .xlsx or .parquet."
+    ),
+]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet", metavar="NAME", help="The .xlsx workbook's sheet (default: the first)."
+    ),
+]
+DropExtraOpt = Annotated[
+    bool,
+    typer.Option(
+        "--drop-extra",
+        help="Leave out the columns that are no field of the scheme (default: carried into the "
+        "ranked list, never scored).",
+    ),
 ]
 ErrorsOpt = Annotated[
     Path | None, typer.Option("--errors", metavar="FILE", help="Write every bad row (CSV) here.")
@@ -62,6 +80,7 @@ OPTIONS = {
     "all": "--all",
     "city": "--city",
     "city_en": "--city-en",
+    "drop_extra": "--drop-extra",
     "encoding": "--encoding",
     "json": "--json",
     "movers": "--movers",
@@ -69,6 +88,7 @@ OPTIONS = {
     "report": "--report",
     "scheme_id": "--id",
     "schemes": "--scheme",
+    "sheet": "--sheet",
     "strict": "--strict",
     "target": "--target",
     "trend_rounds": "--trend-rounds",
@@ -146,10 +166,11 @@ def stderr() -> Any:
 
 
 def escape(text: str) -> str:
-    """Text shown through Rich, with its own square brackets kept literal."""
+    """Text shown through Rich: its own square brackets kept literal, its control characters
+    escaped (:func:`visible`)."""
     from rich.markup import escape as rich_escape  # noqa: PLC0415
 
-    return rich_escape(text)
+    return rich_escape(visible(text))
 
 
 def reports_errors(command: Callable[P, R]) -> Callable[P, R]:

@@ -10,9 +10,11 @@ import typer
 
 from hukoucalc.cli.common import (
     ApplicantsArg,
+    DropExtraOpt,
     EncodingOpt,
     ErrorsOpt,
     OneSchemeOpt,
+    SheetOpt,
     StrictOpt,
     dated,
     escape,
@@ -49,6 +51,8 @@ def rank(
     errors: ErrorsOpt = None,
     strict: StrictOpt = False,
     encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
+    drop_extra: DropExtraOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Validate and rank a batch of applications within the quota, with the cut-off, the ties, a publishable list and every bad row explained.
@@ -80,6 +84,8 @@ def rank(
             strict=strict,
             progress=step,
             spreadsheet=csv,
+            sheet=sheet,
+            drop_extra=drop_extra,
         )
         step(WRITE[0])
         write_rank_outputs(result, output, fmt.value, errors)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -139,15 +142,65 @@ def schema(scheme: SchemeArg) -> None:
 
 @app.command()
 @reports_errors
-def template(scheme: SchemeArg) -> None:
+def template(
+    scheme: SchemeArg,
+    labels: Annotated[
+        bool,
+        typer.Option(
+            "--labels",
+            help="Name the columns by the fields' labels (the Chinese header); a batch file may "
+            "name its columns either way.",
+        ),
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write the header to a .csv or .xlsx file."
+        ),
+    ] = None,
+) -> None:
     """Print an empty CSV (header row) with the columns a batch needs under a scheme.
 
-    Example: hukoucalc scheme template beijing-2020 > applicants.csv
+    Example: hukoucalc scheme template beijing-2020 --labels -o 申请名单.xlsx
     """
+    from hukoucalc.atomic import check_outputs, write_all  # noqa: PLC0415
+    from hukoucalc.errors import UsageError  # noqa: PLC0415
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
 
     loaded = load_scheme(scheme)
-    typer.echo(",".join(loaded.scheme.fields))
+    fields = loaded.scheme.fields
+    header = [spec.label if labels else name for name, spec in fields.items()]
+    suffix = output.suffix.lower() if output is not None else ".csv"
+    if suffix not in (".csv", ".xlsx"):
+        raise UsageError(f"--output: a .csv or .xlsx file, not '{suffix or output}'")
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(header)
+    if output is None:
+        typer.echo(buffer.getvalue(), nl=False)
+        return
+    check_outputs({"--output": output})
+    if suffix == ".csv":
+        text = buffer.getvalue()
+        write_all([(output, lambda temp: Path(temp).write_text(text, encoding="utf-8-sig"))])
+    else:
+        write_all([(output, lambda temp: _header_workbook(temp, header))])
+    stderr().print(f"wrote the header of {escape(loaded.id)} to {escape(str(output))}")
+
+
+def _header_workbook(path: str, header: list[str]) -> None:
+    """A workbook of one sheet: the header row, bold and frozen; every column formatted as text
+    (so that an ID number typed in stays its 18 characters, never a number)."""
+    import xlsxwriter  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("名单")
+    text = book.add_format({"num_format": "@"})
+    bold = book.add_format({"bold": True, "num_format": "@"})
+    for column, name in enumerate(header):
+        sheet.set_column(column, column, max(10, 2 * len(name)), text)
+        sheet.write_string(0, column, name, bold)
+    sheet.freeze_panes(1, 0)
+    book.close()
 
 
 @app.command()

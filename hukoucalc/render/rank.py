@@ -8,6 +8,7 @@ from rich.table import Table
 
 from hukoucalc.engine.points import plain
 from hukoucalc.ranking import RankSummary
+from hukoucalc.textfile import visible
 
 BAR = 40
 
@@ -59,6 +60,10 @@ def render_summary(summary: RankSummary, console: Console) -> None:
                 f"{plain(b.low)}–<{plain(b.high)}", f"{b.count:,}", f"{bar}[bold]{mark}[/]"
             )
         console.print(hist)
+    if summary.carried:
+        console.print(
+            "carried into the list, not scored: " + escape(visible(", ".join(summary.carried)))
+        )
     provenance = (
         f"scheme sha256 {summary.scheme['sha256'][:12]} · input sha256 "
         f"{summary.input['sha256'][:12]} ({summary.input['encoding']})"

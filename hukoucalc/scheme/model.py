@@ -173,6 +173,11 @@ class FieldSpec(_Strict):
         description="a status that lapses: in a projection (plan) the value holds for this many "
         "months after the scheme's as_of, then falls back to the default",
     )
+    aliases: list[str] | None = Field(
+        None,
+        description="other names a batch file's header may give the field (besides its id and "
+        "its label), e.g. an office system's export name",
+    )
 
     @model_validator(mode="after")
     def _fits_type(self) -> FieldSpec:
