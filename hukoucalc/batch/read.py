@@ -29,6 +29,7 @@ from hukoucalc.batch.names import ROW
 from hukoucalc.errors import InputFileError, option
 from hukoucalc.kinds import kind
 from hukoucalc.kinds.jsonvalue import Digits, cell_text, json_cell
+from hukoucalc.roles import roles
 from hukoucalc.scheme.model import Scheme
 from hukoucalc.textfile import NOT_TEXT, check_readable, is_text, read_text, shown
 
@@ -153,7 +154,7 @@ _SCIENTIFIC = r"^\s*[0-9](\.[0-9]+)?[eE]\+?[0-9]+\s*$"
 def _scientific_ids(frame: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
     """A bad cell for each ID number written as a number in scientific notation (Excel's
     ``1.10105E+17``): its digits are lost, and the reason says how to keep them."""
-    ids = [n for n, spec in scheme.fields.items() if spec.type == "id_number"]
+    ids = [n for n in (roles(scheme).id_number,) if n is not None]
     found = [
         frame.filter(
             pl.col(n).str.contains("E", literal=True) | pl.col(n).str.contains("e", literal=True)
@@ -210,11 +211,8 @@ def read_workbook(
     dated = [c for c in midnight.columns if midnight[c][0]]  # date cells: in few columns
     frame = frame.with_columns(pl.col(c).str.replace(_MIDNIGHT, "$1") for c in dated)
     names = header_names(scheme)
-    ids = [
-        c
-        for c in frame.columns
-        if (f := names.get(_trimmed(c))) is not None and scheme.fields[f].type == "id_number"
-    ]
+    number = roles(scheme).id_number
+    ids = [c for c in frame.columns if number is not None and names.get(_trimmed(c)) == number]
     if not ids or frame.height == 0:
         return frame, pl.DataFrame(schema=ERRORS)
     # a cell that reads as a yes/no is a number (or a yes/no) cell, never text: found in one pass
@@ -253,13 +251,11 @@ def read_parquet(path: Path, scheme: Scheme) -> tuple[pl.DataFrame, pl.DataFrame
         ) from None
     except OSError as exc:
         raise InputFileError(f"not a readable Parquet file: {exc}", where=str(path)) from None
-    names = header_names(scheme)
+    names, number = header_names(scheme), roles(scheme).id_number
     floats = [
         c
         for c, dtype in frame.schema.items()
-        if dtype.is_float()
-        and (f := names.get(_trimmed(c))) is not None
-        and scheme.fields[f].type == "id_number"
+        if dtype.is_float() and number is not None and names.get(_trimmed(c)) == number
     ]
     frame = _numbered(frame.with_columns(pl.all().cast(pl.String)), path)
     frame = frame.with_columns(
