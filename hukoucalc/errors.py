@@ -48,6 +48,7 @@ class ExitCode(IntEnum):
     SCHEME = 4  # a scheme is unknown or invalid
     APPLICANT = 5  # an applicant record is invalid for its scheme
     OUTPUT = 6  # an output file could not be written
+    NOTHING_RANKED = 7  # `rank`: every row is invalid, or no applicant is eligible
     INTERNAL = 70  # a bug: please report it
 
 

@@ -19,7 +19,12 @@ ApplicantsArg = Annotated[
     Path, typer.Argument(metavar="APPLICANTS", help="CSV (UTF-8, BOM or GB18030) or .jsonl.")
 ]
 ErrorsOpt = Annotated[
-    Path | None, typer.Option("--errors", metavar="FILE", help="Write every bad row (CSV) here.")
+    Path | None,
+    typer.Option(
+        "--errors",
+        metavar="FILE",
+        help="Write every bad row here (.csv, .jsonl, .xlsx or .parquet).",
+    ),
 ]
 StrictOpt = Annotated[
     bool, typer.Option("--strict", help="Stop at the first bad row, writing nothing.")
@@ -63,8 +68,10 @@ OPTIONS = {
     "city": "--city",
     "city_en": "--city-en",
     "encoding": "--encoding",
+    "errors": "--errors",
     "json": "--json",
     "movers": "--movers",
+    "output": "--output",
     "population": "--population",
     "report": "--report",
     "scheme_id": "--id",

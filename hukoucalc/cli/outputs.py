@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
+
 from hukoucalc.atomic import Writer, check_outputs, text_writer, write_all
-from hukoucalc.batch.write import frame_writer, neutralise
+from hukoucalc.batch.write import frame_writer, neutralise, output_format
 from hukoucalc.cli.common import OPTIONS
 from hukoucalc.compare.job import CompareResult
 from hukoucalc.ranking import RankResult
@@ -31,8 +33,7 @@ def write_rank_outputs(
             ranked = ranked.with_columns(neutralise(c for c in result.text if c in ranked.columns))
         writes.append((output, frame_writer(ranked, fmt)))
     if errors_path is not None:
-        safe = result.errors.with_columns(neutralise(["value", "reason"]))
-        writes.append((errors_path, frame_writer(safe, "csv")))
+        writes.append((errors_path, errors_writer(result.errors, errors_path)))
     write_all(writes)
     result.summary.output = None if output is None else str(output)
     result.summary.errors = None if errors_path is None else str(errors_path)
@@ -49,12 +50,23 @@ def write_compare_outputs(
     check_outputs(outputs, source=Path(result.comparison.input["path"]))
     writes: list[tuple[Path, Writer]] = []
     if movers is not None:
-        writes.append((movers, frame_writer(result.movers.with_columns(neutralise(["id"])), "csv")))
+        fmt = output_format(movers, "movers")
+        listed = result.movers
+        if fmt == "csv":
+            listed = listed.with_columns(neutralise(["id"]))
+        writes.append((movers, frame_writer(listed, fmt)))
     if errors is not None:
-        safe = result.errors.with_columns(neutralise(["value", "reason"]))
-        writes.append((errors, frame_writer(safe, "csv")))
+        writes.append((errors, errors_writer(result.errors, errors)))
     if report is not None:
         writes.append((report, text_writer(render_report(result.comparison, options=OPTIONS))))
     write_all(writes)  # all or none
     result.comparison.movers_file = None if movers is None else str(movers)
     result.comparison.report = None if report is None else str(report)
+
+
+def errors_writer(errors: pl.DataFrame, path: Path) -> Writer:
+    """The bad rows (row, column, value, reason) in the format of ``path``'s suffix."""
+    fmt = output_format(path, "errors")
+    if fmt == "csv":
+        errors = errors.with_columns(neutralise(["value", "reason"]))
+    return frame_writer(errors, fmt)

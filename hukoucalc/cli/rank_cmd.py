@@ -29,6 +29,8 @@ from hukoucalc.cli.progress import READ, WRITE, stage_bar
 class Format(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
+    xlsx = "xlsx"
+    parquet = "parquet"
 
 
 @reports_errors
@@ -40,7 +42,12 @@ def rank(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write the ranked list here."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the ranked list here (.csv, .jsonl, .xlsx or .parquet).",
+        ),
     ] = None,
     fmt: Annotated[
         Format | None,
@@ -56,17 +63,20 @@ def rank(
     Example: hukoucalc rank applicants.csv -s beijing-2020 -o ranked.csv --errors bad-rows.csv
     """  # noqa: E501 (Click shows the first paragraph as the summary: keep it on one line)
     from hukoucalc.atomic import check_outputs  # noqa: PLC0415
+    from hukoucalc.batch.write import output_format  # noqa: PLC0415
     from hukoucalc.cli.outputs import write_rank_outputs  # noqa: PLC0415
     from hukoucalc.ranking import rank_file  # noqa: PLC0415
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
 
     check_outputs({"--output": output, "--errors": errors}, source=applicants)  # before work
+    if fmt is None and output is not None:
+        fmt = Format(output_format(output, "output"))
+    if errors is not None:
+        output_format(errors, "errors")
     loaded = load_scheme(
         one_scheme(scheme, "rank", "`hukoucalc compare` ranks one pool under several")
     )
-    if fmt is None:
-        suffix = output.suffix.lower() if output is not None else ""
-        fmt = Format.jsonl if suffix in (".jsonl", ".ndjson") else Format.csv
+    fmt = fmt or Format.csv
     csv = output is not None and fmt == Format.csv  # text cells neutralised while ranking
     console = stderr()
     plan = [*READ, ("scoring", 0.6), ("ranking", 1.0), WRITE]

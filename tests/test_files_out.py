@@ -1,0 +1,127 @@
+"""Issue 12, the output side: outputs by suffix (.csv, .jsonl, .xlsx, .parquet), read back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from hukoucalc.errors import ExitCode
+
+from .invoke import assert_error, run
+
+POOL = "tests/data/rank/beijing-2018.csv"
+FORMULAS = "tests/data/rank/formulas.csv"
+RANK = ("rank", POOL, "-s", "beijing-2018", "--quota", "4")
+
+
+def csv_rows(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
+
+
+def sheet(path: Path) -> Any:
+    return openpyxl.load_workbook(path).worksheets[0]
+
+
+def test_xlsx_output_is_a_workbook_with_text_ids_and_numeric_points(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    run(runner, *RANK, "-o", tmp_path / "ranked.csv")
+    expected = csv_rows(tmp_path / "ranked.csv")
+    out = tmp_path / "ranked.xlsx"
+    result = run(runner, *RANK, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert out.read_bytes()[:2] == b"PK"  # a zip: a workbook, not CSV under an .xlsx name
+    ws = sheet(out)
+    rows = list(ws.iter_rows(values_only=True))
+    header = list(rows[0])
+    assert header == list(expected[0])
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == f"A1:{ws.cell(1, len(header)).column_letter}{len(rows)}"
+    ids = header.index("id_number")
+    total = header.index("total")
+    for got, want in zip(rows[1:], expected, strict=True):
+        assert isinstance(got[ids], str) and got[ids] == want["id_number"]
+        assert isinstance(got[total], int | float) and f"{got[total]:.2f}" == want["total"]
+    total_cell = ws.cell(2, total + 1)
+    assert total_cell.number_format == "0.00"
+    assert ws.cell(2, ids + 1).data_type == "s"
+
+
+def test_xlsx_text_never_becomes_a_formula(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "ranked.xlsx"
+    result = run(runner, "rank", FORMULAS, "-s", "beijing-2018", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    rows = list(sheet(out).iter_rows(values_only=True))
+    names = [row[rows[0].index("name")] for row in rows[1:]]
+    assert "=1+2" in names and "+SUM(A1:A2)" in names  # as typed: text, not neutralised
+    ws = sheet(out)
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+
+
+def test_parquet_output_keeps_the_types(runner: CliRunner, tmp_path: Path) -> None:
+    run(runner, *RANK, "-o", tmp_path / "ranked.csv")
+    expected = csv_rows(tmp_path / "ranked.csv")
+    out = tmp_path / "ranked.parquet"
+    assert run(runner, *RANK, "-o", out).exit_code == 0
+    frame = pl.read_parquet(out)
+    assert frame.columns == list(expected[0])
+    assert frame.schema["id_number"] == pl.String
+    assert isinstance(frame.schema["total"], pl.Decimal)
+    assert [str(v) for v in frame["total"]] == [r["total"] for r in expected]
+
+
+@pytest.mark.parametrize("option", ["-o", "--errors"])
+@pytest.mark.parametrize("name", ["ranked.txt", "ranked.xls", "ranked"])
+def test_rank_refuses_an_output_of_no_known_format(
+    runner: CliRunner, tmp_path: Path, option: str, name: str
+) -> None:
+    result = run(runner, *RANK, option, tmp_path / name)
+    word = "--output" if option == "-o" else "--errors"
+    assert_error(result, ExitCode.USAGE, word, f"'{name}'", ".csv, .jsonl, .parquet, .xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".xlsx", ".parquet"])
+def test_errors_are_written_in_the_format_of_their_suffix(
+    runner: CliRunner, tmp_path: Path, suffix: str
+) -> None:
+    out = tmp_path / f"bad{suffix}"
+    result = run(
+        runner, "rank", "tests/data/rank/bad-rows.csv", "-s", "beijing-2018", "--errors", out
+    )
+    assert result.exit_code in (0, ExitCode.NOTHING_RANKED), result.stderr
+    if suffix == ".csv":
+        rows = csv_rows(out)
+    elif suffix == ".jsonl":
+        rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    elif suffix == ".parquet":
+        rows = pl.read_parquet(out).to_dicts()
+    else:
+        values = list(sheet(out).iter_rows(values_only=True))
+        rows = [dict(zip(values[0], row, strict=True)) for row in values[1:]]
+    assert rows and set(rows[0]) == {"row", "column", "value", "reason"}
+
+
+def test_compare_movers_by_suffix(runner: CliRunner, tmp_path: Path) -> None:
+    base = (
+        "compare",
+        "tests/data/compare/pool.csv",
+        "-s",
+        "tests/data/compare/a.toml",
+        "-s",
+        "tests/data/compare/b.toml",
+    )
+    bad = run(runner, *base, "--movers", tmp_path / "movers.txt")
+    assert_error(bad, ExitCode.USAGE, "--movers", "'movers.txt'")
+    out = tmp_path / "movers.xlsx"
+    assert run(runner, *base, "--movers", out).exit_code == 0
+    header = next(sheet(out).iter_rows(values_only=True))
+    assert list(header) == ["id", "scheme", "direction", "baseline_rank", "new_rank"]
