@@ -50,6 +50,9 @@ class ExitCode(IntEnum):
     OUTPUT = 6  # an output file could not be written
     NOTHING_RANKED = 7  # `rank`: every row is invalid, or no applicant is eligible
     INTERNAL = 70  # a bug: please report it
+    HANGUP = 129  # SIGHUP: stopped, temporary files removed, no output changed
+    INTERRUPTED = 130  # Ctrl-C (SIGINT): stopped, no output changed
+    TERMINATED = 143  # SIGTERM: stopped, temporary files removed, no output changed
 
 
 class HukoucalcError(Exception):

@@ -5,6 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -125,3 +130,102 @@ def test_compare_movers_by_suffix(runner: CliRunner, tmp_path: Path) -> None:
     assert run(runner, *base, "--movers", out).exit_code == 0
     header = next(sheet(out).iter_rows(values_only=True))
     assert list(header) == ["id", "scheme", "direction", "baseline_rank", "new_rank"]
+
+
+# -- safe files and signals ------------------------------------------------------------------------
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_new_output_holding_id_numbers_is_private(
+    runner: CliRunner, tmp_path: Path, suffix: str
+) -> None:
+    out, bad = tmp_path / f"ranked{suffix}", tmp_path / "bad.csv"
+    run(
+        runner,
+        "rank",
+        "tests/data/rank/bad-rows.csv",
+        "-s",
+        "beijing-2018",
+        "-o",
+        out,
+        "--errors",
+        bad,
+    )
+    assert mode(out) == 0o600 and mode(bad) == 0o600
+
+
+@pytest.mark.parametrize("kept", [0o600, 0o640, 0o644])
+def test_an_existing_outputs_mode_is_kept(runner: CliRunner, tmp_path: Path, kept: int) -> None:
+    out = tmp_path / "ranked.csv"
+    out.write_text("old\n", encoding="utf-8")
+    out.chmod(kept)
+    assert run(runner, *RANK, "-o", out).exit_code == 0
+    assert mode(out) == kept and out.read_text("utf-8-sig") != "old\n"
+
+
+def test_a_part_left_by_a_killed_run_is_removed_by_the_next(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    out = tmp_path / "ranked.csv"
+    dead = tmp_path / ".ranked.csv.999999999.k3j_x9q1.part"  # no such process
+    old_style = tmp_path / ".ranked.csv.k3j_x9q1.part"
+    alive = tmp_path / f".ranked.csv.{os.getppid()}.abcdefgh.part"  # a running process: kept
+    other = tmp_path / ".other.csv.999999999.k3j_x9q1.part"  # another output's: kept
+    for part in (dead, old_style, alive, other):
+        part.write_text("half", encoding="utf-8")
+    assert run(runner, *RANK, "-o", out).exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([out.name, alive.name, other.name])
+
+
+def _pool(runner: CliRunner, folder: Path, n: int) -> Path:
+    pool = folder / "pool.csv"
+    assert run(runner, "synth", "-s", "beijing-2020", "--n", str(n), "-o", pool).exit_code == 0
+    return pool
+
+
+@pytest.mark.parametrize(
+    ("signum", "code"),
+    [
+        (signal.SIGTERM, ExitCode.TERMINATED),
+        (signal.SIGHUP, ExitCode.HANGUP),
+        (signal.SIGINT, ExitCode.INTERRUPTED),
+    ],
+)
+def test_a_signal_during_the_write_leaves_the_old_file_and_no_part(
+    runner: CliRunner, tmp_path: Path, signum: int, code: int
+) -> None:
+    pool = _pool(runner, tmp_path, 6000)
+    out = tmp_path / "ranked.xlsx"  # written cell by cell in Python: a long write to stop
+    out.write_bytes(b"old list")
+    out.chmod(0o600)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hukoucalc",
+            "rank",
+            str(pool),
+            "-s",
+            "beijing-2020",
+            "-o",
+            str(out),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not any(p.name.endswith(".part") for p in tmp_path.iterdir()):
+        assert process.poll() is None, "finished before the write could be stopped"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == code, err
+    assert "nothing written" in err and "Traceback" not in err
+    assert out.read_bytes() == b"old list" and mode(out) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pool.csv", "ranked.xlsx"]

@@ -138,6 +138,7 @@ def _width(frame: pl.DataFrame, name: str) -> int:
     return min(60, max(sum(2 if ord(ch) > 0x2E7F else 1 for ch in s) for s in sample) + 2)
 
 
-def write_atomically(frame: pl.DataFrame, path: Path, fmt: str) -> None:
-    """Write ``frame`` in ``fmt`` to a temporary file beside ``path``, then rename it."""
-    atomic.write_atomically(path, frame_writer(frame, fmt))
+def write_atomically(frame: pl.DataFrame, path: Path, fmt: str, *, private: bool = True) -> None:
+    """Write ``frame`` in ``fmt`` to a temporary file beside ``path``, then rename it; a new
+    file is 0600 when ``private`` (it holds ID numbers)."""
+    atomic.write_atomically(path, frame_writer(frame, fmt), private=private)

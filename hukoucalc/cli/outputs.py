@@ -34,7 +34,7 @@ def write_rank_outputs(
         writes.append((output, frame_writer(ranked, fmt)))
     if errors_path is not None:
         writes.append((errors_path, errors_writer(result.errors, errors_path)))
-    write_all(writes)
+    write_all(writes, private=[path for path, _ in writes])  # ID numbers: 0600 when new
     result.summary.output = None if output is None else str(output)
     result.summary.errors = None if errors_path is None else str(errors_path)
 
@@ -59,7 +59,7 @@ def write_compare_outputs(
         writes.append((errors, errors_writer(result.errors, errors)))
     if report is not None:
         writes.append((report, text_writer(render_report(result.comparison, options=OPTIONS))))
-    write_all(writes)  # all or none
+    write_all(writes, private=[p for p in (movers, errors) if p is not None])  # all or none
     result.comparison.movers_file = None if movers is None else str(movers)
     result.comparison.report = None if report is None else str(report)
 
