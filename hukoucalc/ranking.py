@@ -9,6 +9,8 @@ a summary. It never prints and never writes; :mod:`hukoucalc.cli.outputs` writes
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,8 +63,26 @@ class RankSummary(BaseModel):
     cutoff: str | None
     ties_at_cutoff: int
     histogram: list[Bin]
+    ineligible_by_gate: dict[str, int] = {}
+    """gate id -> the ineligible rows failing it (a row failing two gates counts under each)"""
+    invalid_by_reason: dict[str, int] = {}
+    """'column: reason' (the cell's value and details left out) -> the invalid rows, most first"""
     output: str | None = None
     errors: str | None = None
+
+    @property
+    def nothing_ranked(self) -> str | None:
+        """Why the ranking is empty (no row, every row invalid, none eligible), else None."""
+        if self.rows == 0:
+            return "no applications in the file"
+        if self.invalid == self.rows:
+            return f"every row is invalid ({self.invalid:,})"
+        if self.eligible == 0:
+            return (
+                f"no applicant is eligible ({self.ineligible:,} ineligible, "
+                f"{self.invalid:,} invalid)"
+            )
+        return None
 
 
 @dataclass
@@ -130,6 +150,8 @@ def rank_file(
         cutoff=_points(chosen.cutoff_units, compiled.unit),
         ties_at_cutoff=chosen.ties_at_cutoff,
         histogram=histogram(frame, compiled.unit, chosen.cutoff_units),
+        ineligible_by_gate=by_gate(frame, [g.id for g in scheme.gates]),
+        invalid_by_reason=by_reason(errors),
     )
     return RankResult(
         summary=summary,
@@ -158,6 +180,57 @@ def keep_valid(
     valid = typed.frame.join(bad_rows, on=ROW, how="anti") if bad_rows.height else typed.frame
     published = errors.rename({ROW: "row"}).with_columns(pl.col("value").fill_null(""))
     return Typed(frame=valid, widths=typed.widths, errors=typed.errors), published, bad_rows.height
+
+
+def by_gate(frame: pl.DataFrame, gates: list[str]) -> dict[str, int]:
+    """The ineligible rows failing each gate (a row failing two counts under each)."""
+    if not gates:
+        return {}
+    failed = frame.filter(~pl.col("eligible")).select(
+        (~pl.col(f"gate:{g}")).sum().alias(g) for g in gates
+    )
+    return {g: int(failed[g][0] or 0) for g in gates}
+
+
+_DETAILS = re.compile(
+    r"\s*\([^)]*\)"  # (rows 9, 15), (YYYY-MM-DD), (1990-03-07)
+    r"|'[^']*'"  # a quoted value
+    r"|\b[0-9]+(?:\.[0-9]+)?\b"  # a number
+)
+
+
+def _why(column: str, value: str, reason: str) -> str:
+    if value:
+        reason = reason.replace(value, "…")
+    return (
+        f"{column}: "
+        + _DETAILS.sub(lambda m: "" if m.group().lstrip().startswith("(") else "…", reason).strip()
+    )
+
+
+def by_reason(errors: pl.DataFrame) -> dict[str, int]:
+    """The invalid rows by reason: 'column: reason', the cell's value and the details left out
+    (``2017-13-01 is not a date (YYYY-MM-DD)`` counts as ``birth_date: … is not a date``), most
+    first; a row with two reasons counts under each."""
+    counts: Counter[str] = Counter()
+    seen: set[tuple[int, str]] = set()
+    # the same reason of the same cell value is worded once (a file of one mistake: a few words)
+    keys = errors.select("column", "value", "reason").unique()
+    worded = (
+        {(c, v, r): _why(c, v or "", r) for c, v, r in keys.iter_rows()}
+        if keys.height <= 100_000
+        else None
+    )
+    for row, column, value, reason in errors.select("row", "column", "value", "reason").iter_rows():
+        why = (
+            worded[(column, value, reason)]
+            if worded is not None
+            else _why(column, value or "", reason)
+        )
+        if (row, why) not in seen:
+            seen.add((row, why))
+            counts[why] += 1
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _points(units: int | None, unit: int) -> str | None:

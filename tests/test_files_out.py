@@ -229,3 +229,52 @@ def test_a_signal_during_the_write_leaves_the_old_file_and_no_part(
     assert "nothing written" in err and "Traceback" not in err
     assert out.read_bytes() == b"old list" and mode(out) == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pool.csv", "ranked.xlsx"]
+
+
+# -- the summary: why rows are left out; nothing ranked is an exit status -----------------------
+
+
+def rank_json(runner: CliRunner, *args: str | Path) -> tuple[int, dict[str, Any], str]:
+    result = run(runner, "rank", *args, "--json")
+    return result.exit_code, json.loads(result.stdout), result.stderr
+
+
+def test_the_summary_breaks_down_the_invalid_and_the_ineligible(runner: CliRunner) -> None:
+    code, summary, _ = rank_json(runner, "tests/data/rank/bad-rows.csv", "-s", "beijing-2018")
+    assert code == 0
+    reasons = summary["invalid_by_reason"]
+    assert reasons["id_number: duplicate ID number"] == 2
+    assert reasons["birth_date: … is not a date"] == 1
+    assert reasons["sex: required field is missing"] == 1
+    assert sum(reasons.values()) >= summary["invalid"]
+    code, summary, _ = rank_json(runner, POOL, "-s", "beijing-2018")
+    assert summary["ineligible_by_gate"]["residence_permit"] == 1  # 吴八
+    assert sum(summary["ineligible_by_gate"].values()) >= summary["ineligible"]
+
+
+def test_every_row_invalid_is_said_on_stderr_and_exits_7(runner: CliRunner, tmp_path: Path) -> None:
+    pool = tmp_path / "excel-dates.csv"
+    pool.write_text(
+        "id_number,name,birth_date,sex,residence_permit,social_insurance\n"
+        "110105198005100254,张三,1980/5/10,male,true,2008-01..2017-12\n"
+        "110105198203150244,李四,1982/3/15,female,true,2008-01..2017-12\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "bad.csv"
+    code, summary, err = rank_json(runner, pool, "-s", "beijing-2018", "--errors", bad)
+    assert code == ExitCode.NOTHING_RANKED == 7
+    assert "every row is invalid (2)" in err
+    assert summary["invalid"] == 2 and summary["invalid_by_reason"] == {
+        "birth_date: … is not a date": 2
+    }
+    assert bad.exists()  # the bad rows are written: they say what to fix
+    shown = run(runner, "rank", pool, "-s", "beijing-2018")
+    assert shown.exit_code == 7 and "birth_date: … is not a date" in shown.stdout
+
+
+def test_none_eligible_is_said_on_stderr_and_exits_7(runner: CliRunner, tmp_path: Path) -> None:
+    pool = tmp_path / "no-permits.csv"
+    pool.write_text(Path(POOL).read_text("utf-8").replace(",true,", ",false,"), encoding="utf-8")
+    code, summary, err = rank_json(runner, pool, "-s", "beijing-2018")
+    assert code == ExitCode.NOTHING_RANKED
+    assert summary["eligible"] == 0 and "no applicant is eligible" in err

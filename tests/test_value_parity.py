@@ -165,7 +165,7 @@ def test_score_and_rank_give_the_same_verdict_and_reason(
         writer.writerow(applicant)
         writer.writerow(cell(v) for v in applicant.values())
     ranked = run(runner, "rank", pool, "-s", scheme, "-o", out, "--errors", bad, "--json")
-    assert ranked.exit_code == ExitCode.OK, (ranked.stdout, ranked.stderr)
+    assert ranked.exit_code == ExitCode.NOTHING_RANKED, (ranked.stdout, ranked.stderr)
     assert [(e["row"], e["column"], e["reason"]) for e in read_rows(bad)] == [("2", name, reason)]
     assert read_rows(out) == []
 
@@ -215,7 +215,7 @@ def test_a_lone_surrogate_is_not_text_in_a_json_file_or_a_json_lines_batch(
     batch, bad = tmp_path / "pool.jsonl", tmp_path / "bad.csv"
     batch.write_text(line + "\n", encoding="utf-8")
     ranked = run(runner, "rank", batch, "-s", "beijing-2018", "--errors", bad, "--json")
-    assert ranked.exit_code == ExitCode.OK, ranked.stderr
+    assert ranked.exit_code == ExitCode.NOTHING_RANKED, ranked.stderr
     assert [(e["row"], e["column"], e["reason"]) for e in read_rows(bad)] == [("1", "name", reason)]
 
 
@@ -318,7 +318,7 @@ def test_a_json_value_of_the_wrong_type_is_refused_alike_by_score_and_rank(
     assert_error(scored, ExitCode.APPLICANT, f"field '{name}'", f"): {reason}")
     out, bad = tmp_path / "ranked.csv", tmp_path / "bad.csv"
     ranked = run(runner, "rank", batch, "-s", scheme, "-o", out, "--errors", bad, "--json")
-    assert ranked.exit_code == ExitCode.OK, (ranked.stdout, ranked.stderr)
+    assert ranked.exit_code == ExitCode.NOTHING_RANKED, (ranked.stdout, ranked.stderr)
     assert [(e["row"], e["column"], e["reason"]) for e in read_rows(bad)] == [("1", name, reason)]
     assert read_rows(out) == []
 
@@ -331,5 +331,5 @@ def test_a_bad_value_is_refused_alike_in_a_json_lines_batch(
     batch, bad = tmp_path / "pool.jsonl", tmp_path / "bad.csv"
     batch.write_text(json.dumps({**BASE[scheme], name: value}) + "\n", encoding="utf-8")
     ranked = run(runner, "rank", batch, "-s", scheme, "--errors", bad, "--json")
-    assert ranked.exit_code == ExitCode.OK, (ranked.stdout, ranked.stderr)
+    assert ranked.exit_code == ExitCode.NOTHING_RANKED, (ranked.stdout, ranked.stderr)
     assert [(e["row"], e["column"], e["reason"]) for e in read_rows(bad)] == [("1", name, reason)]

@@ -24,6 +24,7 @@ from hukoucalc.cli.common import (
     stdout,
 )
 from hukoucalc.cli.progress import READ, WRITE, stage_bar
+from hukoucalc.errors import ExitCode
 
 
 class Format(StrEnum):
@@ -105,7 +106,11 @@ def rank(
         )
     if as_json:
         print_json(dated(result.summary.model_dump(mode="json")))
-        return
-    from hukoucalc.render.rank import render_summary  # noqa: PLC0415
+    else:
+        from hukoucalc.render.rank import render_summary  # noqa: PLC0415
 
-    render_summary(result.summary, stdout())
+        render_summary(result.summary, stdout())
+    empty = result.summary.nothing_ranked
+    if empty is not None:  # a script must notice: the files are written, the status says it
+        console.print(f"[bold red]nothing ranked:[/] {escape(empty)}")
+        raise typer.Exit(int(ExitCode.NOTHING_RANKED))
