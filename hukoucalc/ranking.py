@@ -69,6 +69,10 @@ class RankSummary(BaseModel):
     """'column: reason' (the cell's value and details left out) -> the invalid rows, most first"""
     output: str | None = None
     errors: str | None = None
+    publish: str | None = None
+    """the public list's file, when written"""
+    publish_missing: list[str] = []
+    """columns the scheme's [publish] names that the ranked list lacks: left out of it"""
 
     @property
     def nothing_ranked(self) -> str | None:

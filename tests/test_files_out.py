@@ -278,3 +278,57 @@ def test_none_eligible_is_said_on_stderr_and_exits_7(runner: CliRunner, tmp_path
     code, summary, err = rank_json(runner, pool, "-s", "beijing-2018")
     assert code == ExitCode.NOTHING_RANKED
     assert summary["eligible"] == 0 and "no applicant is eligible" in err
+
+
+# -- the public list (公示名单) --------------------
+
+
+def test_publish_writes_the_public_list_of_the_admitted(runner: CliRunner, tmp_path: Path) -> None:
+    pub, out = tmp_path / "公示.csv", tmp_path / "ranked.csv"
+    code, summary, err = rank_json(runner, *RANK[1:], "-o", out, "--publish", pub)
+    assert code == 0 and summary["publish"] == str(pub)
+    assert summary["publish_missing"] == ["单位"]  # a column of the office's file: not in this one
+    assert "leaves out 单位" in err and "[publish]" in err
+    rows = csv_rows(pub)
+    ranked = [r for r in csv_rows(out) if r["admitted"] == "true"]
+    header = list(rows[0])
+    assert header[:4] == ["序号", "姓名", "出生年月", "公民身份号码"]
+    assert header[-1] == "积分分值" and "合法稳定就业" in header and "单位名称" not in header
+    assert len(rows) == len(ranked) == 5
+    for got, want in zip(rows, ranked, strict=True):
+        number = want["id_number"]
+        assert got["公民身份号码"] == number[:6] + "********" + number[-4:]
+        assert got["出生年月"] == f"{number[6:10]}-{number[10:12]}"
+        assert (got["序号"], got["姓名"], got["积分分值"]) == (
+            want["rank"],
+            want["name"],
+            want["total"],
+        )
+    assert rows[0]["公民身份号码"] == "110105********0252"
+
+
+def test_publish_follows_the_schemes_publish_table(runner: CliRunner, tmp_path: Path) -> None:
+    scheme = tmp_path / "mine.toml"
+    scheme.write_text(
+        '[scheme]\nextends = "beijing-2018"\nid = "mine"\n\n'
+        "[publish]\n"
+        'columns = ["id_number", "name", "total", "admitted"]\n'
+        'headers = { total = "总分", admitted = "是否落户" }\n'
+        'keep_start = 3\nkeep_end = 2\nmask = "#"\nadmitted_only = false\n',
+        encoding="utf-8",
+    )
+    pub = tmp_path / "public.xlsx"
+    code, summary, _ = rank_json(runner, POOL, "-s", scheme, "--quota", "4", "--publish", pub)
+    assert code == 0 and summary["publish_missing"] == []
+    rows = list(sheet(pub).iter_rows(values_only=True))
+    assert rows[0] == ("公民身份号码", "姓名", "总分", "是否落户")
+    assert len(rows) - 1 == summary["eligible"]  # every ranked applicant, not only the admitted
+    assert rows[1][0] == "110#############52" and rows[1][1] == "王五"
+    assert rows[1][2] == 82 and rows[1][3] is True
+    assert sheet(pub).cell(2, 3).number_format == "0.00"
+
+
+def test_publish_refuses_a_name_of_no_known_format(runner: CliRunner, tmp_path: Path) -> None:
+    result = run(runner, *RANK, "--publish", tmp_path / "public.doc")
+    assert_error(result, ExitCode.USAGE, "--publish", "'public.doc'")
+    assert list(tmp_path.iterdir()) == []

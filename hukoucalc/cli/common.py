@@ -74,6 +74,7 @@ OPTIONS = {
     "movers": "--movers",
     "output": "--output",
     "population": "--population",
+    "publish": "--publish",
     "report": "--report",
     "scheme_id": "--id",
     "schemes": "--scheme",

@@ -55,6 +55,15 @@ def rank(
         typer.Option("--format", help="Format of the ranked list (default: from -o's suffix)."),
     ] = None,
     errors: ErrorsOpt = None,
+    publish: Annotated[
+        Path | None,
+        typer.Option(
+            "--publish",
+            metavar="FILE",
+            help="Write the public list (公示名单: the scheme's [publish] columns, ID numbers "
+            "masked, Chinese headers) here (.csv, .jsonl, .xlsx or .parquet).",
+        ),
+    ] = None,
     strict: StrictOpt = False,
     encoding: EncodingOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
@@ -69,11 +78,15 @@ def rank(
     from hukoucalc.ranking import rank_file  # noqa: PLC0415
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
 
-    check_outputs({"--output": output, "--errors": errors}, source=applicants)  # before work
+    check_outputs(
+        {"--output": output, "--errors": errors, "--publish": publish}, source=applicants
+    )  # before work
     if fmt is None and output is not None:
         fmt = Format(output_format(output, "output"))
     if errors is not None:
         output_format(errors, "errors")
+    if publish is not None:
+        output_format(publish, "publish")
     loaded = load_scheme(
         one_scheme(scheme, "rank", "`hukoucalc compare` ranks one pool under several")
     )
@@ -93,10 +106,16 @@ def rank(
             spreadsheet=csv,
         )
         step(WRITE[0])
-        write_rank_outputs(result, output, fmt.value, errors)
+        write_rank_outputs(result, output, fmt.value, errors, publish=publish, scheme=loaded.scheme)
 
     if output is None:
         console.print("[dim]No --output given: the ranked list was not written.[/]")
+    if result.summary.publish_missing:
+        console.print(
+            "[yellow]The public list leaves out[/] "
+            + escape(", ".join(result.summary.publish_missing))
+            + ": the scheme's \\[publish] names them, the ranked list has no such column"
+        )
     if errors is None and result.errors.height:
         shown = result.errors.head(5).iter_rows(named=True)
         lines = [f"  row {e['row']}, {e['column']}: {escape(e['reason'])}" for e in shown]

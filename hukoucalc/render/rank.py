@@ -57,7 +57,15 @@ def render_summary(summary: RankSummary, console: Console) -> None:
         f"scheme sha256 {summary.scheme['sha256'][:12]} · input sha256 "
         f"{summary.input['sha256'][:12]} ({summary.input['encoding']})"
     )
-    footer(console, provenance, [("ranked list", summary.output), ("bad rows", summary.errors)])
+    footer(
+        console,
+        provenance,
+        [
+            ("ranked list", summary.output),
+            ("bad rows", summary.errors),
+            ("public list", summary.publish),
+        ],
+    )
 
 
 SHOWN = 8  # reasons listed under a count; the rest summed
