@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -332,3 +333,66 @@ def test_publish_refuses_a_name_of_no_known_format(runner: CliRunner, tmp_path: 
     result = run(runner, *RANK, "--publish", tmp_path / "public.doc")
     assert_error(result, ExitCode.USAGE, "--publish", "'public.doc'")
     assert list(tmp_path.iterdir()) == []
+
+
+# -- explain one row: score a row of a batch --------------------------------------------------
+
+
+def _as_json_file(folder: Path, row: dict[str, str]) -> Path:
+    """The row as an applicant file: empty cells left out, booleans and whole numbers typed."""
+    data: dict[str, Any] = {}
+    for key, text in row.items():
+        if text == "":
+            continue
+        if text in ("true", "false"):
+            data[key] = text == "true"
+        elif text.isdigit() and key != "id_number":
+            data[key] = int(text)
+        else:
+            data[key] = text
+    path = folder / "one.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("how", ["--id", "--row"])
+def test_score_explains_one_row_of_a_batch_as_it_scores_a_json_file(
+    runner: CliRunner, tmp_path: Path, how: str
+) -> None:
+    rows = csv_rows(Path(POOL))
+    one = _as_json_file(tmp_path, rows[3])
+    by = rows[3]["id_number"] if how == "--id" else "5"  # the 4th application: row 5 of the file
+    for args in ((), ("--json",)):
+        alone = run(runner, "score", one, "-s", "beijing-2018", *args)
+        batch = run(runner, "score", POOL, "-s", "beijing-2018", how, by, *args)
+        assert alone.exit_code == batch.exit_code == 0, batch.stderr
+        shown = batch.stdout.replace(f"{POOL}, row 5", str(one))
+        assert _unboxed(shown) == _unboxed(alone.stdout)  # boxes as wide as the applicant's name
+
+
+def _unboxed(text: str) -> str:
+    return " ".join(re.sub("[\u2500-\u257f]", " ", text).split())
+
+
+def test_score_of_a_bad_row_gives_the_json_files_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = run(
+        runner, "score", "tests/data/rank/bad-rows.csv", "-s", "beijing-2018", "--row", "3"
+    )
+    assert_error(
+        result, ExitCode.APPLICANT, "bad-rows.csv, row 3", "field 'birth_date'", "is not a date"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--row", "99"), "no row 99"),
+        (("--id", "110105198005100999"), "no applicant with the ID number 110105198005100999"),
+        (("--id", "1", "--row", "2"), "give one of --id and --row"),
+    ],
+)
+def test_score_of_a_row_not_there_is_a_usage_error(
+    runner: CliRunner, args: tuple[str, ...], expected: str
+) -> None:
+    result = run(runner, "score", POOL, "-s", "beijing-2018", *args)
+    assert_error(result, ExitCode.USAGE, expected)
