@@ -50,7 +50,7 @@ def birth_month(id_number: pl.Expr) -> pl.Expr:
 def public_list(ranked: pl.DataFrame, scheme: Scheme, role: Roles) -> PublicList:
     """The public list of ``ranked`` (the publishable list of :func:`hukoucalc.ranking.rank_file`)
     as ``scheme.publish`` declares it."""
-    publish = scheme.publish
+    publish = scheme.publish or Publish()  # absent: the default (kept out of the scheme's hash)
     frame = ranked.filter(pl.col("admitted")) if publish.admitted_only else ranked
     frame = frame.filter(pl.col("rank").is_not_null())
     labels = {n: spec.label for n, spec in scheme.fields.items()}

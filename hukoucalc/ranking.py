@@ -28,9 +28,10 @@ from hukoucalc.engine.compile import compile_scheme
 from hukoucalc.engine.units import format_decimal, to_decimal
 from hukoucalc.errors import ApplicantError, option
 from hukoucalc.kinds import kind
+from hukoucalc.plausible import batch_errors
 from hukoucalc.roles import Roles, roles
 from hukoucalc.scheme.load import LoadedScheme
-from hukoucalc.scheme.model import FieldSpec
+from hukoucalc.scheme.model import FieldSpec, Scheme
 
 Progress = Callable[[str], None]
 CONTENT = "__content"
@@ -120,8 +121,10 @@ def rank_file(
     raw = read_batch(path, scheme, encoding=encoding)
     step("validating")
     typed = type_batch(raw.frame, scheme, today=today)
-    typed.errors = raw.with_cell_errors(typed.errors)
-    typed, errors, invalid = keep_valid(typed, role.id_number, path, strict=strict)
+    typed.errors = raw.with_cell_errors(implausible(typed, scheme, today))
+    typed, errors, invalid = keep_valid(
+        typed, role.id_number, path, strict=strict, anonymous=_anonymous(scheme, role)
+    )
     valid = typed.frame
     text = [n for n, spec in scheme.fields.items() if kind(spec).text]
     content = _content(raw.frame, valid, scheme.fields, role.id_number)
@@ -166,13 +169,46 @@ def rank_file(
     )
 
 
+def implausible(typed: Typed, scheme: Scheme, today: dt.date) -> pl.DataFrame:
+    """The cell errors of a typed batch with its implausible rows (:mod:`hukoucalc.plausible`:
+    born after the cut-off, a period before birth, work before 16) added."""
+    found = batch_errors(typed.frame, scheme, ROW, today)
+    if found.height == 0:
+        return typed.errors
+    return pl.concat([typed.errors, found.cast(typed.errors.schema)])
+
+
+def _anonymous(scheme: Scheme, role: Roles) -> tuple[str, ...] | None:
+    """None when every applicant must give an ID number (the default of a scheme with an ID
+    number field); else the fields duplicates are found on without one: name + birth date."""
+    if role.id_number is None or not scheme.selection.allow_missing_id:
+        return None
+    return tuple(n for n in (role.name, role.birth_date) if n is not None)
+
+
+MISSING_ID = (
+    "the ID number is missing: every applicant gives one, unique (a scheme allows none only "
+    "by selection.allow_missing_id)"
+)
+
+
 def keep_valid(
-    typed: Typed, id_number: str | None, path: Path, *, strict: bool
+    typed: Typed,
+    id_number: str | None,
+    path: Path,
+    *,
+    strict: bool,
+    anonymous: tuple[str, ...] | None = (),
 ) -> tuple[Typed, pl.DataFrame, int]:
     """The valid rows of a typed batch, every error as published (row, column, value, reason;
     duplicate ID numbers of the ``id_number`` field included, by row and column) and how many
-    rows are bad; with ``strict``, the first error stops the run."""
-    errors = _with_duplicates(typed.errors, typed.frame, id_number).sort(ROW, "column")
+    rows are bad; with ``strict``, the first error stops the run. ``anonymous``: None when a
+    row without an ID number is bad; else the fields (name, birth date) on which rows without
+    one are duplicates (empty: none checked)."""
+    errors = _with_duplicates(typed.errors, typed.frame, id_number)
+    if id_number is not None:
+        errors = _without_id(errors, typed.frame, id_number, anonymous)
+    errors = errors.sort(ROW, "column")
     if strict and errors.height:
         first = errors.row(0, named=True)
         raise ApplicantError(
@@ -184,6 +220,51 @@ def keep_valid(
     valid = typed.frame.join(bad_rows, on=ROW, how="anti") if bad_rows.height else typed.frame
     published = errors.rename({ROW: "row"}).with_columns(pl.col("value").fill_null(""))
     return Typed(frame=valid, widths=typed.widths, errors=typed.errors), published, bad_rows.height
+
+
+def _without_id(
+    errors: pl.DataFrame, typed: pl.DataFrame, id_number: str, anonymous: tuple[str, ...] | None
+) -> pl.DataFrame:
+    """Rows without an ID number: each a bad row (``anonymous`` None), or duplicates of each
+    other on the ``anonymous`` fields (name + birth date)."""
+    blamed = errors.filter(pl.col("column") == id_number).select(ROW)
+    none = typed.filter(pl.col(id_number).is_null()).join(blamed, on=ROW, how="anti")
+    if none.height == 0:
+        return errors
+    if anonymous is None:
+        found = none.select(
+            pl.col(ROW),
+            pl.lit(id_number).alias("column"),
+            pl.lit("").alias("value"),
+            pl.lit(MISSING_ID).alias("reason"),
+        )
+        return pl.concat([errors, found.cast(errors.schema)])
+    keys = [k for k in anonymous if k in none.columns]
+    if not keys:
+        return errors
+    rows = (
+        none.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in keys))
+        .group_by(keys)
+        .agg(pl.col(ROW).sort())
+        .filter(pl.col(ROW).list.len() > 1)
+    )
+    if rows.height == 0:
+        return errors
+    found = (
+        rows.with_columns(pl.col(ROW).alias("all"))
+        .explode(ROW)
+        .select(
+            pl.col(ROW),
+            pl.lit(keys[0]).alias("column"),
+            pl.concat_str([pl.col(k).cast(pl.String) for k in keys], separator=" ").alias("value"),
+            pl.format(
+                "no ID number, and the same {} as rows {}",
+                pl.lit(" and ".join(keys)),
+                pl.col("all").list.eval(pl.element().cast(pl.String)).list.join(", "),
+            ).alias("reason"),
+        )
+    )
+    return pl.concat([errors, found.cast(errors.schema)])
 
 
 def by_gate(frame: pl.DataFrame, gates: list[str]) -> dict[str, int]:

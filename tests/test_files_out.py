@@ -396,3 +396,71 @@ def test_score_of_a_row_not_there_is_a_usage_error(
 ) -> None:
     result = run(runner, "score", POOL, "-s", "beijing-2018", *args)
     assert_error(result, ExitCode.USAGE, expected)
+
+
+# -- ID numbers and plausibility -----------------------------------------------------------------
+
+HEAD = "id_number,name,birth_date,sex,residence_permit,social_insurance,rental\n"
+GOOD = "110105198005100254,张三,,male,true,2008-01..2017-12,\n"
+
+
+def _errors_of(runner: CliRunner, folder: Path, body: str, *scheme: str) -> list[dict[str, str]]:
+    pool, bad = folder / "pool.csv", folder / "bad.csv"
+    pool.write_text(HEAD + GOOD + body, encoding="utf-8")
+    result = run(runner, "rank", pool, *(scheme or ("-s", "beijing-2018")), "--errors", bad)
+    assert result.exit_code == 0, result.stderr
+    return csv_rows(bad)
+
+
+def test_a_row_without_an_id_number_is_a_bad_row(runner: CliRunner, tmp_path: Path) -> None:
+    errors = _errors_of(runner, tmp_path, ",李四,1982-03-15,female,true,2008-01..2017-12,\n")
+    assert [(e["row"], e["column"]) for e in errors] == [("3", "id_number")]
+    assert errors[0]["reason"].startswith("the ID number is missing")
+
+
+def test_a_scheme_may_allow_no_id_number_then_duplicates_are_by_name_and_birth_date(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    scheme = tmp_path / "anonymous.toml"
+    scheme.write_text(
+        '[scheme]\nextends = "beijing-2018"\nid = "anonymous"\n\n'
+        "[selection]\nallow_missing_id = true\n",
+        encoding="utf-8",
+    )
+    body = (
+        ",李四,1982-03-15,female,true,2008-01..2017-12,\n"
+        ",李四,1982-03-15,female,true,2009-01..2017-12,\n"
+        ",李四,1983-03-15,female,true,2008-01..2017-12,\n"
+    )
+    errors = _errors_of(runner, tmp_path, body, "-s", str(scheme))
+    assert [(e["row"], e["reason"]) for e in errors] == [
+        ("3", "no ID number, and the same name and birth_date as rows 3, 4"),
+        ("4", "no ID number, and the same name and birth_date as rows 3, 4"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "reason"),
+    [
+        (
+            "110105201806010018,王五,2018-06-01,male,true,,",
+            "birth_date",
+            "birth date 2018-06-01 is after the scheme's cut-off 2017-12-31",
+        ),
+        (
+            "110105198005100019,王五,1980-05-10,male,true,2008-01..2017-12,1979-01..2017-12",
+            "rental",
+            "a period from 1979-01 starts before the birth date 1980-05-10",
+        ),
+    ],
+)
+def test_an_implausible_record_is_a_bad_row_and_score_refuses_it_alike(
+    runner: CliRunner, tmp_path: Path, cells: str, column: str, reason: str
+) -> None:
+    errors = _errors_of(runner, tmp_path, cells + "\n")
+    assert [(e["row"], e["column"], e["reason"]) for e in errors] == [("3", column, reason)]
+    row = dict(zip(HEAD.strip().split(","), cells.split(","), strict=True))
+    scored = run(runner, "score", _as_json_file(tmp_path, row), "-s", "beijing-2018")
+    assert_error(scored, ExitCode.APPLICANT, f"field '{column}'", reason)
+    batch = run(runner, "score", tmp_path / "pool.csv", "-s", "beijing-2018", "--row", "3")
+    assert_error(batch, ExitCode.APPLICANT, f"field '{column}'", reason)

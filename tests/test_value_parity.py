@@ -24,11 +24,22 @@ from hukoucalc.errors import ExitCode
 
 from .invoke import assert_error, run
 
+ID = "110105198501010012"  # born 1985-01-01, male: rank refuses a row without an ID number
 BASE: dict[str, dict[str, Any]] = {  # a valid applicant of each scheme used below
-    "beijing-2018": {"sex": "male", "birth_date": "1985-01-01", "residence_permit": True},
-    "shenzhen-2020": {"birth_date": "1985-01-01"},
-    "guangzhou-2015": {"birth_date": "1985-01-01", "residence_permit": True},
+    "beijing-2018": {
+        "id_number": ID,
+        "sex": "male",
+        "birth_date": "1985-01-01",
+        "residence_permit": True,
+    },
+    "shenzhen-2020": {"id_number": ID, "birth_date": "1985-01-01"},
+    "guangzhou-2015": {"id_number": ID, "birth_date": "1985-01-01", "residence_permit": True},
     "tests/data/parity/places6.toml": {"birth_date": "1985-01-01", "residence_permit": True},
+    "tests/data/parity/beijing-no-id.toml": {
+        "sex": "male",
+        "birth_date": "1985-01-01",
+        "residence_permit": True,
+    },
 }
 LATER = dt.date.today() + dt.timedelta(days=400)
 
@@ -83,7 +94,7 @@ CASES = [  # scheme, field, value in JSON, the reason both must give (the CSV ce
         id="decimal-16-digits",
     ),
     pytest.param(
-        "beijing-2018",
+        "tests/data/parity/beijing-no-id.toml",  # allows no ID number: one would disagree
         "birth_date",
         str(LATER),
         f"birth date {LATER} is in the future",

@@ -573,6 +573,11 @@ class Selection(_Strict):
     registration: Ident | None = Field(
         None, description="enum field saying where an admitted applicant's hukou may be registered"
     )
+    allow_missing_id: bool | None = Field(
+        None,
+        description="rank applicants without an ID number (duplicates then found on name + "
+        "birth date); by default a row without one is a bad row",
+    )
     source: str
     note: str | None = None
 
@@ -628,4 +633,6 @@ class Scheme(_Strict):
     total: Total = Total()
     selection: Selection
     cutoffs: list[Cutoff] = []
-    publish: Publish = Publish()
+    publish: Publish | None = Field(
+        None, description="the public list of a ranking; absent: the default Publish()"
+    )
