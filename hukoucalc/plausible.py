@@ -93,9 +93,13 @@ def batch_errors(frame: pl.DataFrame, scheme: Scheme, row: str, today: dt.date) 
         )
     if not checks:
         return empty
+    # the rows failing any check first (usually none: one pass over the batch), then which
+    suspect = frame.filter(pl.any_horizontal(bad.fill_null(False) for _, bad, _, _ in checks))
+    if suspect.height == 0:
+        return empty
     # the first failing check of a row: one reason a row, as score gives
     found = [
-        frame.filter(bad.fill_null(False)).select(
+        suspect.filter(bad.fill_null(False)).select(
             pl.col(row),
             pl.lit(name).alias("column"),
             shown.alias("value"),
