@@ -178,6 +178,12 @@ def validate_applicant(
                 f"field '{name}' ({scheme.fields[name].label}): {needed_for_lookup(scheme, name)}",
                 where=where,
             )
+    from hukoucalc.plausible import record_error  # noqa: PLC0415 (roles import the model)
+
+    implausible = record_error(scheme, record, today)
+    if implausible is not None:
+        name, reason = implausible
+        raise ApplicantError(f"field '{name}' ({scheme.fields[name].label}): {reason}", where=where)
     return record
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import signal
 import stat
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from hukoucalc.errors import OutputError
@@ -56,12 +59,69 @@ def _folder(path: Path) -> Path:
     return path.parent if str(path.parent) else Path(".")
 
 
-def write_all(outputs: list[tuple[Path, Writer]]) -> None:
-    """Write every output to a temporary file beside it; only when all are written, rename
-    each into place. On any failure every temporary file is removed and no output is changed.
+PART = ".part"
 
-    A path that is a link is written through: its target is replaced, the link kept. The files
-    get the permissions of an ordinary new file (not ``mkstemp``'s private 0600)."""
+
+def _part_prefix(target: Path) -> str:
+    """A temporary file's name before its random part: ``.NAME.PID.``; the pid tells the next
+    run whether the process that left it is still at work."""
+    return f".{target.name}.{os.getpid()}."
+
+
+def remove_stale_parts(target: Path) -> list[Path]:
+    """Remove the temporary files a killed run left beside ``target`` (``.NAME.PID.XXXX.part``
+    of a process no longer running, or of the form without a pid); return those removed."""
+    pattern = re.compile(
+        rf"\.{re.escape(target.name)}\.(?:(?P<pid>[0-9]+)\.[A-Za-z0-9_]+|[A-Za-z0-9_]{{8}})"
+        + re.escape(PART)
+    )
+    removed: list[Path] = []
+    folder = _folder(target)
+    try:
+        names = [e.name for e in os.scandir(folder) if e.name.endswith(PART)]
+    except OSError:
+        return removed
+    for name in names:
+        found = pattern.fullmatch(name)
+        if found is None:
+            continue
+        pid = found.group("pid")
+        if pid is not None and (int(pid) == os.getpid() or _running(int(pid))):
+            continue
+        with contextlib.suppress(OSError):
+            (folder / name).unlink()
+            removed.append(folder / name)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # running, as another user
+        return True
+    return True
+
+
+def _mode(target: Path, private: bool, umask: int) -> int:
+    """An existing file's mode is kept; a new one is 0600 when ``private`` (it holds ID
+    numbers), else an ordinary new file's."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        return 0o600 if private else 0o666 & ~umask
+
+
+def write_all(outputs: list[tuple[Path, Writer]], *, private: Collection[Path] = ()) -> None:
+    """Write every output to a temporary file beside it; only when all are written, rename
+    each into place. On any failure, or a signal (see :func:`on_signals`), every temporary file
+    is removed and no output is changed.
+
+    A path that is a link is written through: its target is replaced, the link kept. An existing
+    file keeps its mode; a new one among ``private`` (files holding ID numbers) is created 0600,
+    any other with an ordinary new file's permissions. Temporary files a killed run left beside
+    an output are removed first."""
     umask = os.umask(0)
     os.umask(umask)
     staged: list[tuple[str, Path]] = []
@@ -72,11 +132,12 @@ def write_all(outputs: list[tuple[Path, Writer]]) -> None:
             folder = _folder(target)
             if not folder.is_dir():
                 raise OutputError("the folder does not exist", where=str(path))
+            remove_stale_parts(target)
             try:
-                fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+                fd, temp = tempfile.mkstemp(prefix=_part_prefix(target), suffix=PART, dir=folder)
                 os.close(fd)
                 staged.append((temp, target))
-                os.chmod(temp, 0o666 & ~umask)
+                os.chmod(temp, _mode(target, path in private, umask))
                 write(temp)
             except OSError as exc:
                 raise OutputError(f"cannot write: {exc.strerror or exc}", where=str(path)) from None
@@ -93,9 +154,38 @@ def write_all(outputs: list[tuple[Path, Writer]]) -> None:
                 os.unlink(temp)
 
 
-def write_atomically(path: Path, write: Writer) -> None:
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: raised where the program was, so that every ``finally``
+    (the temporary files of :func:`write_all`) runs before the process ends."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        super().__init__(signal.Signals(signum).name)
+
+
+@contextlib.contextmanager
+def on_signals() -> Iterator[None]:
+    """Within the block, SIGTERM and SIGHUP raise :class:`Terminated` (main thread only; the
+    previous handlers are restored after)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise Terminated(signum)
+
+    caught = [signal.SIGTERM, signal.SIGHUP]
+    previous = {s: signal.signal(s, stop) for s in caught}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def write_atomically(path: Path, write: Writer, *, private: bool = False) -> None:
     """Call ``write`` on a temporary file beside ``path``, then rename it into place."""
-    write_all([(path, write)])
+    write_all([(path, write)], private=[path] if private else ())
 
 
 def text_writer(text: str) -> Writer:

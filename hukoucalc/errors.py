@@ -48,7 +48,11 @@ class ExitCode(IntEnum):
     SCHEME = 4  # a scheme is unknown or invalid
     APPLICANT = 5  # an applicant record is invalid for its scheme
     OUTPUT = 6  # an output file could not be written
+    NOTHING_RANKED = 7  # `rank`: every row is invalid, or no applicant is eligible
     INTERNAL = 70  # a bug: please report it
+    HANGUP = 129  # SIGHUP: stopped, temporary files removed, no output changed
+    INTERRUPTED = 130  # Ctrl-C (SIGINT): stopped, no output changed
+    TERMINATED = 143  # SIGTERM: stopped, temporary files removed, no output changed
 
 
 class HukoucalcError(Exception):

@@ -9,6 +9,8 @@ a summary. It never prints and never writes; :mod:`hukoucalc.cli.outputs` writes
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,6 +40,7 @@ from hukoucalc.engine.compile import compile_scheme
 from hukoucalc.engine.points import Exact, Points, exact_decimal
 from hukoucalc.errors import ApplicantError, InputFileError, option
 from hukoucalc.kinds import kind
+from hukoucalc.plausible import batch_errors
 from hukoucalc.roles import Roles, roles
 from hukoucalc.scheme.load import LoadedScheme
 from hukoucalc.scheme.model import FieldSpec, Scheme
@@ -73,9 +76,31 @@ class RankSummary(BaseModel):
     cutoff: Exact | None
     ties_at_cutoff: int
     histogram: list[Bin]
+    ineligible_by_gate: dict[str, int] = {}
+    """gate id -> the ineligible rows failing it (a row failing two gates counts under each)"""
+    invalid_by_reason: dict[str, int] = {}
+    """'column: reason' (the cell's value and details left out) -> the invalid rows, most first"""
     output: str | None = None
     errors: str | None = None
     carried: list[str] = []  # the file's columns that are no field: in the list, never scored
+    publish: str | None = None
+    """the public list's file, when written"""
+    publish_missing: list[str] = []
+    """columns the scheme's [publish] names that the ranked list lacks: left out of it"""
+
+    @property
+    def nothing_ranked(self) -> str | None:
+        """Why the ranking is empty (no row, every row invalid, none eligible), else None."""
+        if self.rows == 0:
+            return "no applications in the file"
+        if self.invalid == self.rows:
+            return f"every row is invalid ({self.invalid:,})"
+        if self.eligible == 0:
+            return (
+                f"no applicant is eligible ({self.ineligible:,} ineligible, "
+                f"{self.invalid:,} invalid)"
+            )
+        return None
 
 
 @dataclass
@@ -118,8 +143,10 @@ def rank_file(
     _check_carried(carried, scheme, role, path)
     step("validating")
     typed = type_batch(raw.frame, scheme, today=today)
-    typed.errors = raw.with_cell_errors(typed.errors)
-    typed, errors, invalid = keep_valid(typed, role.id_number, path, strict=strict)
+    typed.errors = raw.with_cell_errors(implausible(typed, scheme, today))
+    typed, errors, invalid = keep_valid(
+        typed, role.id_number, path, strict=strict, anonymous=_anonymous(scheme, role)
+    )
     valid = typed.frame
     text = [n for n, spec in scheme.fields.items() if kind(spec).text]
     content = _content(raw.frame, valid, scheme.fields, role.id_number)
@@ -163,6 +190,8 @@ def rank_file(
         ties_at_cutoff=chosen.ties_at_cutoff,
         histogram=histogram(frame, compiled.unit, chosen.cutoff_units),
         carried=carried,
+        ineligible_by_gate=by_gate(frame, [g.id for g in scheme.gates]),
+        invalid_by_reason=by_reason(errors),
     )
     return RankResult(
         summary=summary,
@@ -202,13 +231,46 @@ def _check_carried(carried: list[str], scheme: Scheme, role: Roles, path: Path) 
         )
 
 
+def implausible(typed: Typed, scheme: Scheme, today: dt.date) -> pl.DataFrame:
+    """The cell errors of a typed batch with its implausible rows (:mod:`hukoucalc.plausible`:
+    born after the cut-off, a period before birth, work before 16) added."""
+    found = batch_errors(typed.frame, scheme, ROW, today)
+    if found.height == 0:
+        return typed.errors
+    return pl.concat([typed.errors, found.cast(typed.errors.schema)])
+
+
+def _anonymous(scheme: Scheme, role: Roles) -> tuple[str, ...] | None:
+    """None when every applicant must give an ID number (the default of a scheme with an ID
+    number field); else the fields duplicates are found on without one: name + birth date."""
+    if role.id_number is None or not scheme.selection.allow_missing_id:
+        return None
+    return tuple(n for n in (role.name, role.birth_date) if n is not None)
+
+
+MISSING_ID = (
+    "the ID number is missing: every applicant gives one, unique (a scheme allows none only "
+    "by selection.allow_missing_id)"
+)
+
+
 def keep_valid(
-    typed: Typed, id_number: str | None, path: Path, *, strict: bool
+    typed: Typed,
+    id_number: str | None,
+    path: Path,
+    *,
+    strict: bool,
+    anonymous: tuple[str, ...] | None = (),
 ) -> tuple[Typed, pl.DataFrame, int]:
     """The valid rows of a typed batch, every error as published (row, column, value, reason;
     duplicate ID numbers of the ``id_number`` field included, by row and column) and how many
-    rows are bad; with ``strict``, the first error stops the run."""
-    errors = _with_duplicates(typed.errors, typed.frame, id_number).sort(ROW, "column")
+    rows are bad; with ``strict``, the first error stops the run. ``anonymous``: None when a
+    row without an ID number is bad; else the fields (name, birth date) on which rows without
+    one are duplicates (empty: none checked)."""
+    errors = _with_duplicates(typed.errors, typed.frame, id_number)
+    if id_number is not None:
+        errors = _without_id(errors, typed.frame, id_number, anonymous)
+    errors = errors.sort(ROW, "column")
     if strict and errors.height:
         first = errors.row(0, named=True)
         raise ApplicantError(
@@ -220,6 +282,102 @@ def keep_valid(
     valid = typed.frame.join(bad_rows, on=ROW, how="anti") if bad_rows.height else typed.frame
     published = errors.rename({ROW: "row"}).with_columns(pl.col("value").fill_null(""))
     return Typed(frame=valid, widths=typed.widths, errors=typed.errors), published, bad_rows.height
+
+
+def _without_id(
+    errors: pl.DataFrame, typed: pl.DataFrame, id_number: str, anonymous: tuple[str, ...] | None
+) -> pl.DataFrame:
+    """Rows without an ID number: each a bad row (``anonymous`` None), or duplicates of each
+    other on the ``anonymous`` fields (name + birth date)."""
+    blamed = errors.filter(pl.col("column") == id_number).select(ROW)
+    none = typed.filter(pl.col(id_number).is_null()).join(blamed, on=ROW, how="anti")
+    if none.height == 0:
+        return errors
+    if anonymous is None:
+        found = none.select(
+            pl.col(ROW),
+            pl.lit(id_number).alias("column"),
+            pl.lit("").alias("value"),
+            pl.lit(MISSING_ID).alias("reason"),
+        )
+        return pl.concat([errors, found.cast(errors.schema)])
+    keys = [k for k in anonymous if k in none.columns]
+    if not keys:
+        return errors
+    rows = (
+        none.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in keys))
+        .group_by(keys)
+        .agg(pl.col(ROW).sort())
+        .filter(pl.col(ROW).list.len() > 1)
+    )
+    if rows.height == 0:
+        return errors
+    found = (
+        rows.with_columns(pl.col(ROW).alias("all"))
+        .explode(ROW)
+        .select(
+            pl.col(ROW),
+            pl.lit(keys[0]).alias("column"),
+            pl.concat_str([pl.col(k).cast(pl.String) for k in keys], separator=" ").alias("value"),
+            pl.format(
+                "no ID number, and the same {} as rows {}",
+                pl.lit(" and ".join(keys)),
+                pl.col("all").list.eval(pl.element().cast(pl.String)).list.join(", "),
+            ).alias("reason"),
+        )
+    )
+    return pl.concat([errors, found.cast(errors.schema)])
+
+
+def by_gate(frame: pl.DataFrame, gates: list[str]) -> dict[str, int]:
+    """The ineligible rows failing each gate (a row failing two counts under each)."""
+    if not gates:
+        return {}
+    failed = frame.filter(~pl.col(ELIGIBLE)).select(
+        (~pl.col(gate_col(g))).sum().alias(g) for g in gates
+    )
+    return {g: int(failed[g][0] or 0) for g in gates}
+
+
+_DETAILS = re.compile(
+    r"\s*\([^)]*\)"  # (rows 9, 15), (YYYY-MM-DD), (1990-03-07)
+    r"|'[^']*'"  # a quoted value
+    r"|\b[0-9]+(?:\.[0-9]+)?\b"  # a number
+)
+
+
+def _why(column: str, value: str, reason: str) -> str:
+    if value:
+        reason = reason.replace(value, "…")
+    return (
+        f"{column}: "
+        + _DETAILS.sub(lambda m: "" if m.group().lstrip().startswith("(") else "…", reason).strip()
+    )
+
+
+def by_reason(errors: pl.DataFrame) -> dict[str, int]:
+    """The invalid rows by reason: 'column: reason', the cell's value and the details left out
+    (``2017-13-01 is not a date (YYYY-MM-DD)`` counts as ``birth_date: … is not a date``), most
+    first; a row with two reasons counts under each."""
+    counts: Counter[str] = Counter()
+    seen: set[tuple[int, str]] = set()
+    # the same reason of the same cell value is worded once (a file of one mistake: a few words)
+    keys = errors.select("column", "value", "reason").unique()
+    worded = (
+        {(c, v, r): _why(c, v or "", r) for c, v, r in keys.iter_rows()}
+        if keys.height <= 100_000
+        else None
+    )
+    for row, column, value, reason in errors.select("row", "column", "value", "reason").iter_rows():
+        why = (
+            worded[(column, value, reason)]
+            if worded is not None
+            else _why(column, value or "", reason)
+        )
+        if (row, why) not in seen:
+            seen.add((row, why))
+            counts[why] += 1
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _points(units: int | None, unit: int) -> Decimal | None:

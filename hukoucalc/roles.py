@@ -102,3 +102,16 @@ def _by_type(role: FieldRole, fields: dict[str, FieldSpec], ages: list[str] | No
 
 def _one(names: Sequence[str]) -> str | None:
     return names[0] if len(names) == 1 else None
+
+
+_WORK_WORDS = ("insurance", "employ", "work", "社会保险", "社保", "就业", "工作")
+
+
+def work_periods(scheme: Scheme) -> tuple[str, ...]:
+    """The periods fields of insurance or employment (none before the age of 16): by their id or
+    label (``social_insurance``, ``employment``, 社会保险, 就业)."""
+    return tuple(
+        n
+        for n, spec in scheme.fields.items()
+        if spec.type == "periods" and any(w in f"{n} {spec.label}".lower() for w in _WORK_WORDS)
+    )

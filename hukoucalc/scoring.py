@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from hukoucalc.applicant import META_KEYS, read_json, validate_applicant
-from hukoucalc.errors import ApplicantError, HukoucalcError
+from hukoucalc.errors import ApplicantError, HukoucalcError, UsageError, option
 from hukoucalc.scheme.load import DEFAULT_SCHEME, LoadedScheme, load_scheme
+from hukoucalc.scheme.model import Scheme
 from hukoucalc.scorecard import Scorecard, score_record
+
+_WHOLE = re.compile(r"[+-]?[0-9]{1,18}")
 
 
 def score_file(path: Path, scheme_refs: list[str], *, today: dt.date) -> list[Scorecard]:
@@ -52,3 +58,76 @@ def _own_scheme(data: dict[str, Any], path: Path) -> LoadedScheme:
         exc.message = f"key 'scheme': {exc.render()}"
         exc.where = str(path)
         raise
+
+
+def score_row(
+    path: Path,
+    scheme_refs: list[str],
+    *,
+    today: dt.date,
+    id_number: str | None = None,
+    row: int | None = None,
+    encoding: str | None = None,
+) -> list[Scorecard]:
+    """Scorecards of one row of a batch file (``rank``'s input), found by its ID number or its
+    row number (as ``rank`` reports rows), under each scheme (default: the latest Beijing
+    round): exactly as :func:`score_file` scores the same applicant in a JSON file, and refused
+    with the same error."""
+    from hukoucalc.batch.names import ROW  # noqa: PLC0415 (the batch reader: only here)
+    from hukoucalc.batch.read import read_batch  # noqa: PLC0415
+    from hukoucalc.roles import roles  # noqa: PLC0415
+
+    if (id_number is None) == (row is None):
+        raise UsageError(
+            f"give one of {option('id_number')} and {option('row')}: which row of the batch",
+            where=str(path),
+        )
+    cards = []
+    for loaded in [load_scheme(ref) for ref in scheme_refs or [DEFAULT_SCHEME]]:
+        scheme = loaded.scheme
+        frame = read_batch(path, scheme, encoding=encoding).frame
+        if row is not None:
+            found = frame.filter(pl.col(ROW) == row)
+            missing = f"no row {row} (the rows of applications are {_rows(frame[ROW])})"
+        else:
+            field = roles(scheme).id_number
+            if field is None:
+                raise UsageError(
+                    f"{option('id_number')}: {loaded.id} has no ID number field: give "
+                    f"{option('row')}",
+                    where=str(path),
+                )
+            wanted = (id_number or "").strip().upper()
+            found = frame.filter(pl.col(field).str.strip_chars().str.to_uppercase() == wanted)
+            missing = f"no applicant with the ID number {id_number}"
+        if found.height == 0:
+            raise UsageError(missing, where=str(path))
+        if found.height > 1:
+            rows = ", ".join(str(r) for r in found[ROW].to_list())
+            raise ApplicantError(
+                f"the ID number {id_number} is on rows {rows} (ID numbers are unique): give "
+                f"{option('row')}",
+                where=str(path),
+            )
+        cells = found.row(0, named=True)
+        where = f"{path}, row {cells[ROW]}"
+        record = validate_applicant(scheme, _record(scheme, cells), where=where, today=today)
+        cards.append(score_record(loaded, record, applicant=where))
+    return cards
+
+
+def _rows(rows: pl.Series) -> str:
+    return "none" if rows.len() == 0 else f"{rows.min()!s}-{rows.max()!s}"
+
+
+def _record(scheme: Scheme, cells: dict[str, Any]) -> dict[str, Any]:
+    """A batch row as an applicant file gives it: empty cells left out, whole numbers of an int
+    field as numbers, anything else as the text it is (judged as a JSON file's text is)."""
+    out: dict[str, Any] = {}
+    for name, spec in scheme.fields.items():
+        text = cells.get(name)
+        if text is None or not str(text).strip():
+            continue
+        text = str(text).strip()
+        out[name] = int(text) if spec.type == "int" and _WHOLE.fullmatch(text) else text
+    return out

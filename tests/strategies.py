@@ -19,7 +19,9 @@ from typing import Any, TypeVar
 from hypothesis import strategies as st
 
 from hukoucalc.applicant import looked_up
-from hukoucalc.periods import month_of, month_of_date
+from hukoucalc.idnumber import check_character
+from hukoucalc.periods import month_of, month_of_date, parse_period
+from hukoucalc.roles import roles
 from hukoucalc.scheme.model import FieldSpec, Scheme
 
 FIRST_MONTH = month_of(1990, 1)
@@ -120,4 +122,41 @@ def applicants(scheme: Scheme) -> st.SearchStrategy[dict[str, Any]]:
             continue  # birth_date is given instead
         target = required if spec.required or name == "birth_date" or name in needed else optional
         target[name] = field_value(spec, last, near)
-    return st.fixed_dictionaries(required, optional=optional)
+    drawn = st.fixed_dictionaries(required, optional=optional)
+    return drawn.map(lambda record: plausible(scheme, record))
+
+
+def plausible(scheme: Scheme, record: dict[str, Any]) -> dict[str, Any]:
+    """A drawn record made one that can be true (hukoucalc.plausible): born on or before the
+    scheme's as_of, and no period starting before the age of 16."""
+    born_field = roles(scheme).birth_date
+    if born_field is None or born_field not in record:
+        return record
+    born = dt.date.fromisoformat(record[born_field])
+    as_of = scheme.dates["as_of"]
+    if born > as_of:
+        born = born.replace(year=as_of.year - 30, day=min(born.day, 28))
+    first = month_of_date(born) + 16 * 12
+    out = {**record, born_field: str(born)}
+    for name, spec in scheme.fields.items():
+        if spec.type == "periods" and name in out:
+            out[name] = [p for p in out[name] if parse_period(p)[0] >= first]
+    return out
+
+
+def with_id_numbers(scheme: Scheme, pool: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A drawn pool with a valid, unique ID number each (rank refuses a row without one), agreeing
+    with the birth date and the sex drawn."""
+    role = roles(scheme)
+    if role.id_number is None or role.birth_date is None:
+        return pool
+    out = []
+    for i, record in enumerate(pool):
+        born = record.get(role.birth_date)
+        if born is None:
+            out.append(record)
+            continue
+        male = role.sex is None or record.get(role.sex, "male") == "male"
+        first17 = f"110105{born.replace('-', '')}{2 * i + (1 if male else 2):03d}"
+        out.append({**record, role.id_number: first17 + check_character(first17)})
+    return out

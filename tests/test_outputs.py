@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -56,12 +57,12 @@ def test_a_failed_second_output_leaves_the_first_untouched(
     ranked.write_text("the list of an earlier run\n", encoding="utf-8")
     real = atomic.write_all
 
-    def failing(outputs: list[tuple[Path, atomic.Writer]]) -> None:
+    def failing(outputs: list[tuple[Path, atomic.Writer]], **options: Any) -> None:
         def full(temp: str) -> None:
             Path(temp).write_text("half", encoding="utf-8")
             raise OSError(28, "No space left on device")
 
-        real([*outputs[:-1], (outputs[-1][0], full)])
+        real([*outputs[:-1], (outputs[-1][0], full)], **options)
 
     monkeypatch.setattr("hukoucalc.cli.outputs.write_all", failing)
     result = run(runner, *RANK, "-o", ranked, "--errors", bad)
@@ -76,11 +77,11 @@ def test_compare_writes_all_its_outputs_or_none(
     movers, report = tmp_path / "movers.csv", tmp_path / "report.html"
     real = atomic.write_all
 
-    def failing(outputs: list[tuple[Path, atomic.Writer]]) -> None:
+    def failing(outputs: list[tuple[Path, atomic.Writer]], **options: Any) -> None:
         def too_big(temp: str) -> None:
             raise OSError(27, "File too large")
 
-        real([*outputs[:-1], (outputs[-1][0], too_big)])
+        real([*outputs[:-1], (outputs[-1][0], too_big)], **options)
 
     monkeypatch.setattr("hukoucalc.cli.outputs.write_all", failing)
     schemes = ("-s", "tests/data/compare/a.toml", "-s", "tests/data/compare/b.toml")

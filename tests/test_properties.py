@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import tomllib
 from decimal import Decimal
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from hukoucalc.applicant import validate_applicant
 from hukoucalc.errors import SchemeError
-from hukoucalc.periods import format_month, month_of, parse_periods
+from hukoucalc.periods import format_month, month_of, month_of_date, parse_periods
 from hukoucalc.policy.maxima import round_to
 from hukoucalc.scheme.dump import dump_scheme, scheme_to_data
 from hukoucalc.scheme.load import bundled_names, load_scheme, scheme_from_data
@@ -88,6 +89,8 @@ def test_one_more_month_of_insurance_never_lowers_a_score(name: str, data: st.Da
     # a month of study that overlaps insurance is deducted by design (Beijing); keep clear of it
     study = parse_periods(applicant.get("study", []))
     assume(not any(a <= month <= b for a, b in study))
+    born = applicant.get("birth_date")
+    assume(born is None or month >= month_of_date(dt.date.fromisoformat(born)) + 16 * 12)
     before, _ = score(name, applicant)
     more = dict(applicant)
     more["social_insurance"] = [*applicant.get("social_insurance", []), format_month(month)]

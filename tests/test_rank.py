@@ -37,10 +37,18 @@ KEYS = "docs/examples/selection-keys.toml"
 
 
 def rank(runner: CliRunner, *args: str | Path) -> dict[str, Any]:
-    """`rank ... --json`: exit 0 and the summary document."""
+    """`rank ... --json`: the summary document; exit 0, or 7 when it ranked nobody (no rows,
+    every row invalid, none eligible)."""
     result = run(runner, "rank", *args, "--json")
-    assert result.exit_code == ExitCode.OK, (result.stdout, result.stderr)
-    return json.loads(result.stdout)
+    assert result.exit_code in (ExitCode.OK, ExitCode.NOTHING_RANKED), (
+        result.stdout,
+        result.stderr,
+    )
+    summary: dict[str, Any] = json.loads(result.stdout)
+    nothing = summary["invalid"] == summary["rows"] or summary["eligible"] == 0
+    expected = ExitCode.NOTHING_RANKED if nothing else ExitCode.OK
+    assert result.exit_code == expected, (summary, result.stderr)
+    return summary
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -569,7 +577,7 @@ def test_a_header_only_file_ranks_zero_rows(runner: CliRunner, tmp_path: Path) -
     assert read_rows(out) == []
     assert out.read_text(encoding="utf-8-sig").startswith("rank,id_number,name,employment,")
     table = run(runner, "rank", path, "-s", "beijing-2018")  # the table too
-    assert table.exit_code == ExitCode.OK
+    assert table.exit_code == ExitCode.NOTHING_RANKED  # a script notices
     assert "rows read 0" in flat(table.stdout)
 
 

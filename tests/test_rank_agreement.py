@@ -32,7 +32,7 @@ from hukoucalc.scheme.model import Scheme
 from hukoucalc.scorecard import Scorecard, score_record
 
 from .invoke import TODAY
-from .strategies import applicants
+from .strategies import applicants, with_id_numbers
 
 SCHEMES = {name: load_scheme(name) for name in sorted(bundled_names())}
 
@@ -105,6 +105,7 @@ def test_rank_gives_every_row_the_points_score_gives_it(name: str, data: st.Data
     loaded = SCHEMES[name]
     pool = data.draw(st.lists(applicants(loaded.scheme), min_size=1, max_size=12), label="pool")
     pool = [{**a, "name": f"a{i:03d}"} for i, a in enumerate(pool)]  # to find each row again
+    pool = with_id_numbers(loaded.scheme, pool)  # rank refuses a row without one
     rows = [{k: cell(v) for k, v in a.items()} for a in pool]
     with tempfile.TemporaryDirectory() as folder:
         result, published = rank_rows(loaded, rows, Path(folder))

@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import openpyxl
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
@@ -33,7 +35,7 @@ def synth(runner: CliRunner, out: Path, *args: str) -> Path:
 
 def rank(runner: CliRunner, *args: str | Path) -> dict[str, Any]:
     result = run(runner, "rank", *args, "--json")
-    assert result.exit_code == ExitCode.OK, (result.stdout, result.stderr)
+    assert result.exit_code in (ExitCode.OK, ExitCode.NOTHING_RANKED), result.stderr
     return json.loads(result.stdout)
 
 
@@ -260,9 +262,29 @@ def test_a_negative_seed_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> 
     assert "internal error" not in result.stderr
 
 
-@pytest.mark.parametrize("name", ["pool.xlsx", "pool.jsonl"])
-def test_a_name_other_than_csv_is_refused(runner: CliRunner, tmp_path: Path, name: str) -> None:
-    """synth writes CSV: a pool named .xlsx or .jsonl would then be refused by rank."""
+@pytest.mark.parametrize("name", ["pool.txt", "pool.xls", "pool"])
+def test_a_name_of_no_known_format_is_refused(runner: CliRunner, tmp_path: Path, name: str) -> None:
+    """synth writes the format its file's suffix names: any other suffix is a usage error."""
     result = run(runner, "synth", "-s", "beijing-2018", "--n", "5", "-o", tmp_path / name)
-    assert_error(result, ExitCode.USAGE, f"give --output a .csv name, not '{name}'")
+    assert_error(result, ExitCode.USAGE, "--output", f"'{name}'", ".csv, .jsonl, .parquet, .xlsx")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet", ".xlsx"])
+def test_synth_writes_the_format_of_its_suffix(
+    runner: CliRunner, tmp_path: Path, suffix: str
+) -> None:
+    run(runner, "synth", "-s", "beijing-2018", "--n", "5", "-o", tmp_path / "pool.csv")
+    expected = pl.read_csv(tmp_path / "pool.csv", infer_schema=False)
+    out = tmp_path / f"pool{suffix}"
+    result = run(runner, "synth", "-s", "beijing-2018", "--n", "5", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    if suffix == ".jsonl":
+        got = pl.read_ndjson(out, infer_schema_length=None)
+    elif suffix == ".parquet":
+        got = pl.read_parquet(out)
+    else:
+        rows = list(openpyxl.load_workbook(out, read_only=True).active.iter_rows(values_only=True))
+        got = pl.DataFrame(rows[1:], schema=list(rows[0]), orient="row")
+    assert got.columns == expected.columns
+    assert got.cast(pl.String).fill_null("").rows() == expected.fill_null("").rows()

@@ -60,7 +60,8 @@ def test_a_birth_date_for_an_age_after_today_is_refused(runner: CliRunner, tmp_p
     assert run(runner, "--today", "1990-06-15", *args).exit_code == 0
     pool = tmp_path / "pool.csv"
     pool.write_text(
-        "name,birth_date,residence_permit,social_insurance\n甲,1990-06-15,true,2016-03..2025-12\n",
+        "id_number,name,birth_date,residence_permit,social_insurance\n"
+        "110105199006150020,甲,1990-06-15,true,2016-03..2025-12\n",
         encoding="utf-8",
     )
     rank = ("rank", str(pool), "-s", "template")

@@ -24,11 +24,22 @@ from hukoucalc.errors import ExitCode
 
 from .invoke import assert_error, run
 
+ID = "110105198501010012"  # born 1985-01-01, male: rank refuses a row without an ID number
 BASE: dict[str, dict[str, Any]] = {  # a valid applicant of each scheme used below
-    "beijing-2018": {"sex": "male", "birth_date": "1985-01-01", "residence_permit": True},
-    "shenzhen-2020": {"birth_date": "1985-01-01"},
-    "guangzhou-2015": {"birth_date": "1985-01-01", "residence_permit": True},
+    "beijing-2018": {
+        "id_number": ID,
+        "sex": "male",
+        "birth_date": "1985-01-01",
+        "residence_permit": True,
+    },
+    "shenzhen-2020": {"id_number": ID, "birth_date": "1985-01-01"},
+    "guangzhou-2015": {"id_number": ID, "birth_date": "1985-01-01", "residence_permit": True},
     "tests/data/parity/places6.toml": {"birth_date": "1985-01-01", "residence_permit": True},
+    "tests/data/parity/beijing-no-id.toml": {
+        "sex": "male",
+        "birth_date": "1985-01-01",
+        "residence_permit": True,
+    },
 }
 LATER = dt.date.today() + dt.timedelta(days=400)
 
@@ -83,7 +94,7 @@ CASES = [  # scheme, field, value in JSON, the reason both must give (the CSV ce
         id="decimal-16-digits",
     ),
     pytest.param(
-        "beijing-2018",
+        "tests/data/parity/beijing-no-id.toml",  # allows no ID number: one would disagree
         "birth_date",
         str(LATER),
         f"birth date {LATER} is in the future",
@@ -165,7 +176,7 @@ def test_score_and_rank_give_the_same_verdict_and_reason(
         writer.writerow(applicant)
         writer.writerow(cell(v) for v in applicant.values())
     ranked = run(runner, "rank", pool, "-s", scheme, "-o", out, "--errors", bad, "--json")
-    assert ranked.exit_code == ExitCode.OK, (ranked.stdout, ranked.stderr)
+    assert ranked.exit_code == ExitCode.NOTHING_RANKED, (ranked.stdout, ranked.stderr)
     assert [(e["row"], e["column"], e["reason"]) for e in read_rows(bad)] == [("2", name, reason)]
     assert read_rows(out) == []
 
@@ -215,7 +226,7 @@ def test_a_lone_surrogate_is_not_text_in_a_json_file_or_a_json_lines_batch(
     batch, bad = tmp_path / "pool.jsonl", tmp_path / "bad.csv"
     batch.write_text(line + "\n", encoding="utf-8")
     ranked = run(runner, "rank", batch, "-s", "beijing-2018", "--errors", bad, "--json")
-    assert ranked.exit_code == ExitCode.OK, ranked.stderr
+    assert ranked.exit_code == ExitCode.NOTHING_RANKED, ranked.stderr
     assert [(e["row"], e["column"], e["reason"]) for e in read_rows(bad)] == [("1", "name", reason)]
 
 
@@ -323,7 +334,7 @@ def test_a_json_value_of_the_wrong_type_is_refused_alike_by_score_and_rank(
     assert_error(scored, ExitCode.APPLICANT, f"field '{name}'", f"): {reason}")
     out, bad = tmp_path / "ranked.csv", tmp_path / "bad.csv"
     ranked = run(runner, "rank", batch, "-s", scheme, "-o", out, "--errors", bad, "--json")
-    assert ranked.exit_code == ExitCode.OK, (ranked.stdout, ranked.stderr)
+    assert ranked.exit_code == ExitCode.NOTHING_RANKED, (ranked.stdout, ranked.stderr)
     assert [(e["row"], e["column"], e["reason"]) for e in read_rows(bad)] == [("1", name, reason)]
     assert read_rows(out) == []
 
@@ -336,5 +347,5 @@ def test_a_bad_value_is_refused_alike_in_a_json_lines_batch(
     batch, bad = tmp_path / "pool.jsonl", tmp_path / "bad.csv"
     batch.write_text(json.dumps({**BASE[scheme], name: value}) + "\n", encoding="utf-8")
     ranked = run(runner, "rank", batch, "-s", scheme, "--errors", bad, "--json")
-    assert ranked.exit_code == ExitCode.OK, (ranked.stdout, ranked.stderr)
+    assert ranked.exit_code == ExitCode.NOTHING_RANKED, (ranked.stdout, ranked.stderr)
     assert [(e["row"], e["column"], e["reason"]) for e in read_rows(bad)] == [("1", name, reason)]

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import json
 import re
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -37,7 +38,12 @@ DropExtraOpt = Annotated[
     ),
 ]
 ErrorsOpt = Annotated[
-    Path | None, typer.Option("--errors", metavar="FILE", help="Write every bad row (CSV) here.")
+    Path | None,
+    typer.Option(
+        "--errors",
+        metavar="FILE",
+        help="Write every bad row here (.csv, .jsonl, .xlsx or .parquet).",
+    ),
 ]
 StrictOpt = Annotated[
     bool, typer.Option("--strict", help="Stop at the first bad row, writing nothing.")
@@ -82,10 +88,15 @@ OPTIONS = {
     "city_en": "--city-en",
     "drop_extra": "--drop-extra",
     "encoding": "--encoding",
+    "errors": "--errors",
+    "id_number": "--id",
     "json": "--json",
     "movers": "--movers",
+    "output": "--output",
     "population": "--population",
+    "publish": "--publish",
     "report": "--report",
+    "row": "--row",
     "scheme_id": "--id",
     "schemes": "--scheme",
     "sheet": "--sheet",
@@ -174,17 +185,27 @@ def escape(text: str) -> str:
 
 
 def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn a HukoucalcError into one message on stderr and its documented exit code."""
+    """Turn a HukoucalcError into one message on stderr and its documented exit code; Ctrl-C,
+    SIGTERM and SIGHUP into a word and 130, 143, 129 (temporary files removed, no output
+    changed)."""
 
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        from hukoucalc.atomic import Terminated, on_signals  # noqa: PLC0415
+
         try:
-            return command(*args, **kwargs)
+            with on_signals():
+                return command(*args, **kwargs)
         except HukoucalcError as exc:  # an expected error: its message, even with --debug
             stderr().print(f"[bold red]error:[/] {escape(error_text(exc))}")
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
-            raise typer.Exit(130) from None
+            stderr().print("interrupted, nothing written")
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except Terminated as stop:
+            stderr().print(f"stopped by {stop}, nothing written")
+            code = ExitCode.HANGUP if stop.signum == signal.SIGHUP else ExitCode.TERMINATED
+            raise typer.Exit(int(code)) from None
         except (typer.Exit, typer.Abort):
             raise
         except Exception:

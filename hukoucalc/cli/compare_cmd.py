@@ -51,7 +51,9 @@ def compare(
     movers: Annotated[
         Path | None,
         typer.Option(
-            "--movers", metavar="FILE", help="Write who enters and who leaves (CSV) here."
+            "--movers",
+            metavar="FILE",
+            help="Write who enters and who leaves here (.csv, .jsonl, .xlsx or .parquet).",
         ),
     ] = None,
     errors: ErrorsOpt = None,
@@ -63,12 +65,16 @@ def compare(
     Example: hukoucalc compare pool.csv -s beijing-2020 -s my-draft.toml --report report.html
     """  # noqa: E501 (Click shows the first paragraph as the summary: keep it on one line)
     from hukoucalc.atomic import check_outputs  # noqa: PLC0415
+    from hukoucalc.batch.write import output_format  # noqa: PLC0415
     from hukoucalc.cli.outputs import write_compare_outputs  # noqa: PLC0415
     from hukoucalc.compare.job import compare  # noqa: PLC0415
     from hukoucalc.compare.pool import rank_pool  # noqa: PLC0415
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
 
     check_outputs({"--movers": movers, "--errors": errors, "--report": report}, source=applicants)
+    for path, parameter in ((movers, "movers"), (errors, "errors")):
+        if path is not None:
+            output_format(path, parameter)
     loaded = [load_scheme(ref) for ref in scheme]
     console = stderr()
     plan = [*READ, *((f"scoring under {one.id}", 0.6) for one in loaded), ("comparing", 0.5), WRITE]

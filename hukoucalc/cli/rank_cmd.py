@@ -26,11 +26,14 @@ from hukoucalc.cli.common import (
     stdout,
 )
 from hukoucalc.cli.progress import READ, WRITE, stage_bar
+from hukoucalc.errors import ExitCode
 
 
 class Format(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
+    xlsx = "xlsx"
+    parquet = "parquet"
 
 
 @reports_errors
@@ -42,13 +45,27 @@ def rank(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write the ranked list here."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the ranked list here (.csv, .jsonl, .xlsx or .parquet).",
+        ),
     ] = None,
     fmt: Annotated[
         Format | None,
         typer.Option("--format", help="Format of the ranked list (default: from -o's suffix)."),
     ] = None,
     errors: ErrorsOpt = None,
+    publish: Annotated[
+        Path | None,
+        typer.Option(
+            "--publish",
+            metavar="FILE",
+            help="Write the public list (公示名单: the scheme's [publish] columns, ID numbers "
+            "masked, Chinese headers) here (.csv, .jsonl, .xlsx or .parquet).",
+        ),
+    ] = None,
     strict: StrictOpt = False,
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
@@ -60,17 +77,24 @@ def rank(
     Example: hukoucalc rank applicants.csv -s beijing-2020 -o ranked.csv --errors bad-rows.csv
     """  # noqa: E501 (Click shows the first paragraph as the summary: keep it on one line)
     from hukoucalc.atomic import check_outputs  # noqa: PLC0415
+    from hukoucalc.batch.write import output_format  # noqa: PLC0415
     from hukoucalc.cli.outputs import write_rank_outputs  # noqa: PLC0415
     from hukoucalc.ranking import rank_file  # noqa: PLC0415
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
 
-    check_outputs({"--output": output, "--errors": errors}, source=applicants)  # before work
+    check_outputs(
+        {"--output": output, "--errors": errors, "--publish": publish}, source=applicants
+    )  # before work
+    if fmt is None and output is not None:
+        fmt = Format(output_format(output, "output"))
+    if errors is not None:
+        output_format(errors, "errors")
+    if publish is not None:
+        output_format(publish, "publish")
     loaded = load_scheme(
         one_scheme(scheme, "rank", "`hukoucalc compare` ranks one pool under several")
     )
-    if fmt is None:
-        suffix = output.suffix.lower() if output is not None else ""
-        fmt = Format.jsonl if suffix in (".jsonl", ".ndjson") else Format.csv
+    fmt = fmt or Format.csv
     csv = output is not None and fmt == Format.csv  # text cells neutralised while ranking
     console = stderr()
     plan = [*READ, ("scoring", 0.6), ("ranking", 1.0), WRITE]
@@ -88,10 +112,16 @@ def rank(
             drop_extra=drop_extra,
         )
         step(WRITE[0])
-        write_rank_outputs(result, output, fmt.value, errors)
+        write_rank_outputs(result, output, fmt.value, errors, publish=publish, scheme=loaded.scheme)
 
     if output is None:
         console.print("[dim]No --output given: the ranked list was not written.[/]")
+    if result.summary.publish_missing:
+        console.print(
+            "[yellow]The public list leaves out[/] "
+            + escape(", ".join(result.summary.publish_missing))
+            + ": the scheme's \\[publish] names them, the ranked list has no such column"
+        )
     if errors is None and result.errors.height:
         shown = result.errors.head(5).iter_rows(named=True)
         lines = [f"  row {e['row']}, {e['column']}: {escape(e['reason'])}" for e in shown]
@@ -101,7 +131,11 @@ def rank(
         )
     if as_json:
         print_json(dated(result.summary.model_dump(mode="json")))
-        return
-    from hukoucalc.render.rank import render_summary  # noqa: PLC0415
+    else:
+        from hukoucalc.render.rank import render_summary  # noqa: PLC0415
 
-    render_summary(result.summary, stdout())
+        render_summary(result.summary, stdout())
+    empty = result.summary.nothing_ranked
+    if empty is not None:  # a script must notice: the files are written, the status says it
+        console.print(f"[bold red]nothing ranked:[/] {escape(empty)}")
+        raise typer.Exit(int(ExitCode.NOTHING_RANKED))

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from hukoucalc.cli.common import reports_errors, stderr
-from hukoucalc.errors import UsageError
 
 MAX_N = 10_000_000  # drawing takes about 0.85 GB of memory a million (1.7 GB of file)
 
@@ -31,7 +30,13 @@ def synth(
         ),
     ],
     output: Annotated[
-        Path, typer.Option("--output", "-o", metavar="FILE", help="CSV file to write.")
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="File to write (.csv, .jsonl, .xlsx or .parquet).",
+        ),
     ],
     seed: Annotated[
         int, typer.Option("--seed", min=0, metavar="K", help="Random seed: same seed, same file.")
@@ -40,19 +45,18 @@ def synth(
         bool, typer.Option("--dirty", help="Add a few bad rows and duplicate ID numbers.")
     ] = False,
 ) -> None:
-    """Write a synthetic applicant pool (CSV) exercising every field the schemes declare.
+    """Write a synthetic applicant pool (.csv, .jsonl, .xlsx or .parquet) of every field declared.
 
     Example: hukoucalc synth -s beijing-2020 --n 100000 --seed 1 -o pool.csv
     """
     from hukoucalc.atomic import check_outputs  # noqa: PLC0415
     from hukoucalc.batch.synth import synthesise  # noqa: PLC0415
-    from hukoucalc.batch.write import write_atomically  # noqa: PLC0415
+    from hukoucalc.batch.write import output_format, write_atomically  # noqa: PLC0415
     from hukoucalc.scheme.load import load_scheme  # noqa: PLC0415
 
-    if output.suffix.lower() != ".csv":
-        raise UsageError(f"synth writes CSV: give --output a .csv name, not '{output.name}'")
     check_outputs({"--output": output})  # before the pool is drawn
+    fmt = output_format(output, "output")
     schemes = [load_scheme(ref).scheme for ref in scheme]
     frame = synthesise(schemes, n, seed, dirty=dirty)
-    write_atomically(frame, output, "csv")
+    write_atomically(frame, output, fmt)
     stderr().print(f"wrote {n:,} applicants ({len(frame.columns)} columns) to {output}")

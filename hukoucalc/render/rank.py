@@ -26,7 +26,9 @@ def render_summary(summary: RankSummary, console: Console) -> None:
             "invalid" + (" (see the errors file)" if summary.errors and summary.invalid else ""),
             f"{summary.invalid:,}",
         ),
+        *_breakdown(summary.invalid_by_reason),
         ("ineligible", f"{summary.ineligible:,}"),
+        *_breakdown({f"fails {g}": n for g, n in summary.ineligible_by_gate.items() if n}),
         ("eligible", f"{summary.eligible:,}"),
     ]
     if summary.threshold is not None:
@@ -68,7 +70,28 @@ def render_summary(summary: RankSummary, console: Console) -> None:
         f"scheme sha256 {summary.scheme['sha256'][:12]} · input sha256 "
         f"{summary.input['sha256'][:12]} ({summary.input['encoding']})"
     )
-    footer(console, provenance, [("ranked list", summary.output), ("bad rows", summary.errors)])
+    footer(
+        console,
+        provenance,
+        [
+            ("ranked list", summary.output),
+            ("bad rows", summary.errors),
+            ("public list", summary.publish),
+        ],
+    )
+
+
+SHOWN = 8  # reasons listed under a count; the rest summed
+
+
+def _breakdown(counts: dict[str, int]) -> list[tuple[str, str]]:
+    """Indented lines under a count: the first reasons, the rest summed (--json has them all)."""
+    items = sorted(counts.items(), key=lambda item: -item[1])
+    lines = [(f"  [dim]{escape(what)}[/]", f"[dim]{n:,}[/]") for what, n in items[:SHOWN]]
+    if len(items) > SHOWN:
+        rest = sum(n for _, n in items[SHOWN:])
+        lines.append((f"  [dim]{len(items) - SHOWN} other reasons[/]", f"[dim]{rest:,}[/]"))
+    return lines
 
 
 def footer(console: Console, provenance: str, outputs: list[tuple[str, str | None]]) -> None:

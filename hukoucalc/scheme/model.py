@@ -597,6 +597,11 @@ class Selection(_Strict):
     registration: Ident | None = Field(
         None, description="enum field saying where an admitted applicant's hukou may be registered"
     )
+    allow_missing_id: bool | None = Field(
+        None,
+        description="rank applicants without an ID number (duplicates then found on name + "
+        "birth date); by default a row without one is a bad row",
+    )
     source: str
     note: str | None = None
 
@@ -613,6 +618,31 @@ class Selection(_Strict):
         return self
 
 
+PUBLISH_WORDS = ("rank", "name", "birth_month", "id_number", "points", "total")
+"""The columns of a public list that are no field: the rank, the name and the (masked) ID
+number of their roles, the birth year-month the ID number gives, every line's points."""
+
+
+class Publish(_Strict):
+    """The public list (公示名单) of ``rank``: which columns, under which headers, and how much
+    of an ID number is shown."""
+
+    columns: list[str] = Field(
+        list(PUBLISH_WORDS),
+        min_length=1,
+        description="in order: rank, name, birth_month, id_number, points (every line), total, "
+        "or a column of the ranked list by name (a field id or a carried column such as 单位); "
+        "one the list lacks is left out, and said",
+    )
+    headers: dict[str, str] = Field(
+        {}, description="column -> header; default: 排名, 姓名, 出生年月, the labels"
+    )
+    keep_start: int = Field(6, ge=0, le=18, description="ID number: characters shown first")
+    keep_end: int = Field(4, ge=0, le=18, description="ID number: characters shown last")
+    mask: str = Field("*", min_length=1, max_length=1)
+    admitted_only: bool = Field(True, description="list the admitted only (else every ranked)")
+
+
 class Scheme(_Strict):
     """A whole scheme file."""
 
@@ -627,3 +657,6 @@ class Scheme(_Strict):
     total: Total = Total()
     selection: Selection
     cutoffs: list[Cutoff] = []
+    publish: Publish | None = Field(
+        None, description="the public list of a ranking; absent: the default Publish()"
+    )
