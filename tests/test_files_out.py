@@ -246,7 +246,7 @@ def test_the_summary_breaks_down_the_invalid_and_the_ineligible(runner: CliRunne
     reasons = summary["invalid_by_reason"]
     assert reasons["id_number: duplicate ID number"] == 2
     assert reasons["birth_date: … is not a date"] == 1
-    assert reasons["sex: required field is missing"] == 1
+    assert reasons["sex: needed to look a value up by it: give it, or a valid ID number"] == 1
     assert sum(reasons.values()) >= summary["invalid"]
     code, summary, _ = rank_json(runner, POOL, "-s", "beijing-2018")
     assert summary["ineligible_by_gate"]["residence_permit"] == 1  # 吴八
