@@ -31,6 +31,7 @@ from hukoucalc.kinds import kind
 from hukoucalc.kinds.date import iso_date
 from hukoucalc.kinds.integer import INT_DIGITS
 from hukoucalc.kinds.jsonvalue import REQUIRED, json_value
+from hukoucalc.plausible import record_error
 from hukoucalc.roles import SEX_CODES, Roles, roles
 from hukoucalc.scheme.model import AgeMeasure, ByField, FieldSpec, Scheme
 from hukoucalc.textfile import read_text
@@ -178,8 +179,6 @@ def validate_applicant(
                 f"field '{name}' ({scheme.fields[name].label}): {needed_for_lookup(scheme, name)}",
                 where=where,
             )
-    from hukoucalc.plausible import record_error  # noqa: PLC0415 (roles import the model)
-
     implausible = record_error(scheme, record, today)
     if implausible is not None:
         name, reason = implausible

@@ -32,6 +32,7 @@ from hukoucalc.batch.names import (
     group_col,
     indicator_col,
 )
+from hukoucalc.batch.plausible import batch_errors
 from hukoucalc.batch.read import read_batch
 from hukoucalc.batch.score import decimal_column, score_batch
 from hukoucalc.batch.select import select
@@ -40,7 +41,6 @@ from hukoucalc.engine.compile import compile_scheme
 from hukoucalc.engine.points import Exact, Points, exact_decimal
 from hukoucalc.errors import ApplicantError, InputFileError, option
 from hukoucalc.kinds import kind
-from hukoucalc.plausible import batch_errors
 from hukoucalc.roles import Roles, roles
 from hukoucalc.scheme.load import LoadedScheme
 from hukoucalc.scheme.model import FieldSpec, Scheme

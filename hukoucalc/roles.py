@@ -113,5 +113,5 @@ def work_periods(scheme: Scheme) -> tuple[str, ...]:
     return tuple(
         n
         for n, spec in scheme.fields.items()
-        if spec.type == "periods" and any(w in f"{n} {spec.label}".lower() for w in _WORK_WORDS)
+        if kind(spec).spans and any(w in f"{n} {spec.label}".lower() for w in _WORK_WORDS)
     )

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from hukoucalc.applicant import META_KEYS, read_json, validate_applicant
 from hukoucalc.errors import ApplicantError, HukoucalcError, UsageError, option
+from hukoucalc.kinds import integer, kind
 from hukoucalc.scheme.load import DEFAULT_SCHEME, LoadedScheme, load_scheme
 from hukoucalc.scheme.model import Scheme
 from hukoucalc.scorecard import Scorecard, score_record
+
+if TYPE_CHECKING:
+    import polars as pl
 
 _WHOLE = re.compile(r"[+-]?[0-9]{1,18}")
 
@@ -73,6 +75,8 @@ def score_row(
     row number (as ``rank`` reports rows), under each scheme (default: the latest Beijing
     round): exactly as :func:`score_file` scores the same applicant in a JSON file, and refused
     with the same error."""
+    import polars as pl  # noqa: PLC0415 (score of a JSON file never imports polars)
+
     from hukoucalc.batch.names import ROW  # noqa: PLC0415 (the batch reader: only here)
     from hukoucalc.batch.read import read_batch  # noqa: PLC0415
     from hukoucalc.roles import roles  # noqa: PLC0415
@@ -129,5 +133,5 @@ def _record(scheme: Scheme, cells: dict[str, Any]) -> dict[str, Any]:
         if text is None or not str(text).strip():
             continue
         text = str(text).strip()
-        out[name] = int(text) if spec.type == "int" and _WHOLE.fullmatch(text) else text
+        out[name] = int(text) if kind(spec) is integer.KIND and _WHOLE.fullmatch(text) else text
     return out
