@@ -335,6 +335,7 @@ BAD_ROWS = [  # row, column, part of the reason
     (10, "tax_violations", "2017-13-01 is not a list of dates"),
     (11, "innovation_national_award", "above the maximum 12"),
     (12, "residence_permit", "maybe is not true/false"),
+    (13, "id_number", "the ID number is missing"),
     (13, "sex", "needed to look a value up by it: give it, or a valid ID number"),
     (15, "id_number", "duplicate ID number (rows 9, 15)"),
     (16, "social_insurance", "'2015-13' is not a month (YYYY-MM)"),  # the JSON parser's words
