@@ -289,7 +289,8 @@ def _without_id(
 ) -> pl.DataFrame:
     """Rows without an ID number: each a bad row (``anonymous`` None), or duplicates of each
     other on the ``anonymous`` fields (name + birth date)."""
-    blamed = errors.filter(pl.col("column") == id_number).select(ROW)
+    # a row whose ID number is already wrong, or that was not read at all ("*"), says so already
+    blamed = errors.filter(pl.col("column").is_in([id_number, "*"])).select(ROW)
     none = typed.filter(pl.col(id_number).is_null()).join(blamed, on=ROW, how="anti")
     if none.height == 0:
         return errors

@@ -39,11 +39,13 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
 
 
-def rank(runner: CliRunner, path: Path, tmp_path: Path, *args: str) -> dict[str, Any]:
-    """`rank --json` with -o and --errors in tmp_path: exit 0, the summary, the two files."""
+def rank(
+    runner: CliRunner, path: Path, tmp_path: Path, *args: str, code: ExitCode = ExitCode.OK
+) -> dict[str, Any]:
+    """`rank --json` with -o and --errors in tmp_path: exit ``code``, the summary, the two files."""
     out, bad = tmp_path / "ranked.csv", tmp_path / "bad.csv"
     result = run(runner, "rank", path, *SCHEME, "-o", out, "--errors", bad, *args, "--json")
-    assert result.exit_code == ExitCode.OK, (result.stdout, result.stderr)
+    assert result.exit_code == code, (result.stdout, result.stderr)
     return {**json.loads(result.stdout), "ranked": read_rows(out), "bad": read_rows(bad)}
 
 
@@ -410,7 +412,7 @@ def test_every_id_number_stored_as_a_number_is_reported_by_row(
     ws.append([110105197006150240, "周七", "female", "true"])
     path = tmp_path / "numbers.xlsx"
     book.save(path)
-    summary = rank(runner, path, tmp_path)
+    summary = rank(runner, path, tmp_path, code=ExitCode.NOTHING_RANKED)  # every row is invalid
     assert [(r, c) for r, c, _ in errors(summary)] == [(2, "id_number"), (3, "id_number")]
     assert all("stored as a number" in reason for _, _, reason in errors(summary))
 
