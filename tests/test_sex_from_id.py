@@ -85,6 +85,12 @@ def test_rank_gives_the_same_result_as_score(runner: CliRunner, tmp_path: Path) 
     assert (summary["rows"], summary["invalid"], summary["eligible"]) == (4, 2, 2)
     assert Decimal(summary["cutoff"]) == Decimal(56)  # both men score 56, as score says
     errors = list(csv.DictReader(io.StringIO(bad.read_bytes().decode("utf-8-sig"))))
-    assert [(e["row"], e["column"]) for e in errors] == [("4", "sex"), ("5", "sex")]
-    assert "give it, or a valid ID number" in errors[0]["reason"]
-    assert "disagrees with the ID number" in errors[1]["reason"]
+    # row 4 has no ID number: a bad row of its own, and its sex cannot be decided either
+    assert [(e["row"], e["column"]) for e in errors] == [
+        ("4", "id_number"),
+        ("4", "sex"),
+        ("5", "sex"),
+    ]
+    assert "the ID number is missing" in errors[0]["reason"]
+    assert "give it, or a valid ID number" in errors[1]["reason"]
+    assert "disagrees with the ID number" in errors[2]["reason"]
