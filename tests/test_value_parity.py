@@ -306,13 +306,7 @@ JSON_CASES = [  # scheme, field, a JSON value of a type the field does not take,
         "Decimal input should be an integer, float, string or Decimal object, got True",
     ),
     pytest.param("beijing-2018", "residence_permit", None, "required field is missing"),
-    pytest.param(
-        "beijing-2018",
-        "sex",
-        None,
-        "needed to look a value up by it: give it, or a valid ID number",
-    ),  # no ID number here to give it
-]
+]  # a null sex is not among them: the base applicant's ID number gives it (test_sex_from_id)
 
 
 def _json(value: Any) -> str:
