@@ -14,6 +14,8 @@ from hukoucalc.scheme.load import DEFAULT_SCHEME, LoadedScheme, load_scheme
 from hukoucalc.scheme.model import Scheme
 from hukoucalc.scorecard import Scorecard, score_record
 
+BATCH_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".xlsx", ".parquet")  # rank's input
+
 if TYPE_CHECKING:
     import polars as pl
 
@@ -23,6 +25,12 @@ _WHOLE = re.compile(r"[+-]?[0-9]{1,18}")
 def score_file(path: Path, scheme_refs: list[str], *, today: dt.date) -> list[Scorecard]:
     """Scorecards for the applicant in ``path`` under each scheme (or the file's own scheme);
     ``today`` decides validity (a birth date after it is refused)."""
+    if path.suffix.lower() in BATCH_SUFFIXES:
+        raise UsageError(
+            f"a batch of applications ({path.suffix}), not one applicant's JSON file: name the "
+            f"row to explain with {option('id_number')} or {option('row')}",
+            where=str(path),
+        )
     data = read_json(path)
     loaded = [load_scheme(ref) for ref in scheme_refs] or [_own_scheme(data, path)]
     known = {name for s in loaded for name in s.scheme.fields}

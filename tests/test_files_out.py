@@ -464,3 +464,14 @@ def test_an_implausible_record_is_a_bad_row_and_score_refuses_it_alike(
     assert_error(scored, ExitCode.APPLICANT, f"field '{column}'", reason)
     batch = run(runner, "score", tmp_path / "pool.csv", "-s", "beijing-2018", "--row", "3")
     assert_error(batch, ExitCode.APPLICANT, f"field '{column}'", reason)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".xlsx", ".parquet"])
+def test_score_of_a_batch_without_a_row_asks_for_one(
+    runner: CliRunner, tmp_path: Path, suffix: str
+) -> None:
+    """Not 'not UTF-8 text (byte 15)' for a workbook: the file is a batch, name one row."""
+    path = tmp_path / f"pool{suffix}"
+    path.write_bytes(b"PK\x03\x04 not read")
+    result = run(runner, "score", path, "-s", "beijing")
+    assert_error(result, ExitCode.USAGE, "a batch of applications", "--id", "--row")
