@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -359,26 +358,20 @@ def _why(column: str, value: str, reason: str) -> str:
 def by_reason(errors: pl.DataFrame) -> dict[str, int]:
     """The invalid rows by reason: 'column: reason', the cell's value and the details left out
     (``2017-13-01 is not a date (YYYY-MM-DD)`` counts as ``birth_date: … is not a date``), most
-    first; a row with two reasons counts under each."""
-    counts: Counter[str] = Counter()
-    seen: set[tuple[int, str]] = set()
-    # the same reason of the same cell value is worded once (a file of one mistake: a few words)
+    first; a row with two reasons counts under each. Each distinct (column, value, reason) is
+    worded once; the rows are counted by polars."""
     keys = errors.select("column", "value", "reason").unique()
-    worded = (
-        {(c, v, r): _why(c, v or "", r) for c, v, r in keys.iter_rows()}
-        if keys.height <= 100_000
-        else None
+    worded = keys.with_columns(
+        pl.Series("why", [_why(c, v or "", r) for c, v, r in keys.iter_rows()], pl.String)
     )
-    for row, column, value, reason in errors.select("row", "column", "value", "reason").iter_rows():
-        why = (
-            worded[(column, value, reason)]
-            if worded is not None
-            else _why(column, value or "", reason)
-        )
-        if (row, why) not in seen:
-            seen.add((row, why))
-            counts[why] += 1
-    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+    counts = (
+        errors.join(worded, on=["column", "value", "reason"], how="left", nulls_equal=True)
+        .unique(["row", "why"])
+        .group_by("why")
+        .len()
+        .sort(["len", "why"], descending=[True, False])
+    )
+    return dict(zip(counts["why"].to_list(), counts["len"].to_list(), strict=True))
 
 
 def _points(units: int | None, unit: int) -> Decimal | None:
