@@ -12,32 +12,19 @@ the ratio job / reference (the goal at 1M rows is <= 2.0), and each process's pe
 
 from __future__ import annotations
 
-import sys
-import tempfile
-
-from timing import alternate, arguments, pool, run_sizes  # benchmarks/timing.py
+from timing import (  # benchmarks/timing.py
+    arguments,
+    pool,
+    print_rank_table,
+    rank_against_read,
+    run_sizes,
+)
 
 
 def bench(scheme: str, rows: int, repeat: int) -> dict[str, float | int]:
     path = pool(scheme, rows)
-    with tempfile.TemporaryDirectory() as tmp:
-        reference = [
-            sys.executable,
-            "-c",
-            f"import polars; polars.read_csv({str(path)!r}, infer_schema=False)",
-        ]
-        job = [sys.executable, "-m", "hukoucalc", "rank", str(path), "-s", scheme]
-        job += ["-o", f"{tmp}/ranked.csv", "--errors", f"{tmp}/bad.csv", "--json"]
-        times = alternate(reference, job, repeat)
-    return {
-        "rows": rows,
-        "file_mb": round(path.stat().st_size / 1e6, 1),
-        "read_csv_s": times.reference_s,
-        "rank_s": times.job_s,
-        "ratio": times.ratio,
-        "read_csv_peak_mb": times.reference_mb,
-        "rank_peak_mb": times.job_mb,
-    }
+    read = f"polars.read_csv({str(path)!r}, infer_schema=False)"
+    return rank_against_read(path, rows, scheme, read, "read_csv", repeat)
 
 
 def main() -> None:
@@ -47,13 +34,7 @@ def main() -> None:
     if done is None:
         return
     results, took = done
-    header = ("rows", "MB", "read_csv", "rank", "ratio", "peak read", "peak rank")
-    print("{:>9} {:>6} {:>9} {:>8} {:>6} {:>10} {:>10}".format(*header))
-    for r in results:
-        print(
-            f"{r['rows']:>9,} {r['file_mb']:>6} {r['read_csv_s']:>8.2f}s {r['rank_s']:>7.2f}s "
-            f"{r['ratio']:>5.2f}x {r['read_csv_peak_mb']:>8} MB {r['rank_peak_mb']:>8} MB"
-        )
+    print_rank_table(results, "read_csv")
     print(f"(goal at 1M rows: ratio <= 2.0, peak < 2 GB; took {took:.0f}s)")
 
 

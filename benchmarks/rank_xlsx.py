@@ -14,11 +14,16 @@ every cell typed as polars infers it); the job is `python -m hukoucalc rank FILE
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 import polars as pl
-from timing import alternate, arguments, pool, run_sizes  # benchmarks/timing.py
+from timing import (  # benchmarks/timing.py
+    arguments,
+    pool,
+    print_rank_table,
+    rank_against_read,
+    run_sizes,
+)
 
 
 def workbook(scheme: str, rows: int) -> Path:
@@ -43,24 +48,8 @@ def workbook(scheme: str, rows: int) -> Path:
 
 def bench(scheme: str, rows: int, repeat: int) -> dict[str, float | int]:
     path = workbook(scheme, rows)
-    with tempfile.TemporaryDirectory() as tmp:
-        reference = [
-            sys.executable,
-            "-c",
-            f"import polars; polars.read_excel({str(path)!r}, engine='calamine')",
-        ]
-        job = [sys.executable, "-m", "hukoucalc", "rank", str(path), "-s", scheme]
-        job += ["-o", f"{tmp}/ranked.csv", "--errors", f"{tmp}/bad.csv", "--json"]
-        times = alternate(reference, job, repeat)
-    return {
-        "rows": rows,
-        "file_mb": round(path.stat().st_size / 1e6, 1),
-        "read_excel_s": times.reference_s,
-        "rank_s": times.job_s,
-        "ratio": times.ratio,
-        "read_excel_peak_mb": times.reference_mb,
-        "rank_peak_mb": times.job_mb,
-    }
+    read = f"polars.read_excel({str(path)!r}, engine='calamine')"
+    return rank_against_read(path, rows, scheme, read, "read_excel", repeat)
 
 
 def main() -> None:
@@ -70,13 +59,7 @@ def main() -> None:
     if done is None:
         return
     results, took = done
-    header = ("rows", "MB", "read_excel", "rank", "ratio", "peak read", "peak rank")
-    print("{:>9} {:>6} {:>10} {:>8} {:>6} {:>10} {:>10}".format(*header))
-    for r in results:
-        print(
-            f"{r['rows']:>9,} {r['file_mb']:>6} {r['read_excel_s']:>9.2f}s {r['rank_s']:>7.2f}s "
-            f"{r['ratio']:>5.2f}x {r['read_excel_peak_mb']:>8} MB {r['rank_peak_mb']:>8} MB"
-        )
+    print_rank_table(results, "read_excel")
     print(f"(took {took:.0f}s)")
 
 

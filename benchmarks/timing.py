@@ -12,6 +12,7 @@ import json
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -114,3 +115,36 @@ def run_sizes(
         print(json.dumps(results, indent=2))
         return None
     return results, time.perf_counter() - started
+
+
+def rank_against_read(
+    path: Path, rows: int, scheme: str, read: str, label: str, repeat: int
+) -> dict[str, float | int]:
+    """``hukoucalc rank`` of ``path`` against ``python -c "import polars; <read>"`` (the same
+    file read by polars), run alternately; medians, their ratio and both peaks, keyed by
+    ``label`` (``read_csv``, ``read_excel``)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        reference = [sys.executable, "-c", f"import polars; {read}"]
+        job = [sys.executable, "-m", "hukoucalc", "rank", str(path), "-s", scheme]
+        job += ["-o", f"{tmp}/ranked.csv", "--errors", f"{tmp}/bad.csv", "--json"]
+        times = alternate(reference, job, repeat)
+    return {
+        "rows": rows,
+        "file_mb": round(path.stat().st_size / 1e6, 1),
+        f"{label}_s": times.reference_s,
+        "rank_s": times.job_s,
+        "ratio": times.ratio,
+        f"{label}_peak_mb": times.reference_mb,
+        "rank_peak_mb": times.job_mb,
+    }
+
+
+def print_rank_table(results: list[dict[str, float | int]], label: str) -> None:
+    """The rows of :func:`rank_against_read`, one line a pool size."""
+    header = ("rows", "MB", label, "rank", "ratio", "peak read", "peak rank")
+    print("{:>9} {:>6} {:>10} {:>8} {:>6} {:>10} {:>10}".format(*header))
+    for r in results:
+        print(
+            f"{r['rows']:>9,} {r['file_mb']:>6} {r[label + '_s']:>9.2f}s {r['rank_s']:>7.2f}s "
+            f"{r['ratio']:>5.2f}x {r[label + '_peak_mb']:>8} MB {r['rank_peak_mb']:>8} MB"
+        )
